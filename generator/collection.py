@@ -1,0 +1,328 @@
+"""The Collection: every valid entry, the reference data and what is derived from them.
+
+Built once per build from the content folder. Later stages (pages, maps, search, exports) read it
+and never go back to YAML. Checks that need more than one file live here: duplicate ids, links
+between entries, media paths, and printed totals against the sum of their rows.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from pydantic import BaseModel
+
+from .content.models import (
+    LANGS, PLAN_COLUMNS, Case, CompetitionSite, Document, DocumentList, Entry, Media, Milestone, Page,
+    PlanTable, Text,
+)
+from .content.reference import Reference, reference
+from .content.validate import validate_entry
+from .diagnostics import Bilingual, Diagnostic, Diagnostics, error, format_path, warning
+from .load import SourceFile, display_path, read_yaml
+
+# Content folder layout: one folder per entry kind, one YAML file per entry. An entry's media
+# lives in the folder named like its file: excellent/changning-ningjuli.yaml -> excellent/changning-ningjuli/
+ENTRY_KINDS: dict[str, type[Entry]] = {
+    "excellent": Case,
+    "competition": CompetitionSite,
+    "milestones": Milestone,
+    "pages": Page,
+    "statistics": PlanTable,
+}
+DOCUMENTS_FILE = "documents.yaml"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class TotalMismatch:
+    column: str
+    printed: int
+    summed: int
+
+
+@dataclass(frozen=True)
+class MissingTranslation:
+    file: str
+    field: str
+    zh: str
+
+
+@dataclass
+class Collection:
+    root: Path
+    reference: Reference
+    cases: dict[str, Case] = field(default_factory=dict)
+    sites: dict[str, CompetitionSite] = field(default_factory=dict)
+    milestones: dict[str, Milestone] = field(default_factory=dict)
+    pages: dict[str, Page] = field(default_factory=dict)
+    plans: dict[str, PlanTable] = field(default_factory=dict)
+    documents: dict[str, Document] = field(default_factory=dict)
+    sources: dict[tuple[str, str], SourceFile] = field(default_factory=dict)  # (kind, id) -> file
+    # derived
+    site_for_case: dict[str, CompetitionSite] = field(default_factory=dict)
+    total_mismatches: dict[str, list[TotalMismatch]] = field(default_factory=dict)
+
+    # --- queries -----------------------------------------------------------------------------
+    def cases_sorted(self) -> list[Case]:
+        """Newest selection year first, then by district order and title."""
+        order = {t.key: t.order for t in self.reference.districts}
+        return sorted(self.cases.values(), key=lambda c: (-c.year, order[c.district], c.title.zh))
+
+    def sites_sorted(self) -> list[CompetitionSite]:
+        return sorted(self.sites.values(), key=lambda s: (s.year, s.number))
+
+    def milestones_sorted(self) -> list[Milestone]:
+        return sorted(self.milestones.values(), key=lambda m: (m.date.sort_key(), m.id))
+
+    def plans_sorted(self) -> list[PlanTable]:
+        return sorted(self.plans.values(), key=lambda p: p.year)
+
+    def media_folder(self, kind: str, entry_id: str) -> Path:
+        return self.sources[(kind, entry_id)].path.with_suffix("")
+
+    def media_path(self, kind: str, entry_id: str, media: Media) -> Path:
+        return (self.media_folder(kind, entry_id) / media.file).resolve()
+
+    def missing_translations(self) -> list[MissingTranslation]:
+        out: list[MissingTranslation] = []
+        for (kind, entry_id), source in sorted(self.sources.items()):
+            entry = self._entry(kind, entry_id)
+            if entry is None:
+                continue
+            for loc, text in _texts(entry):
+                if not text.en:
+                    out.append(MissingTranslation(source.display, format_path(loc), text.zh))
+        return out
+
+    def _entry(self, kind: str, entry_id: str) -> BaseModel | None:
+        table = {"excellent": self.cases, "competition": self.sites, "milestones": self.milestones,
+                 "pages": self.pages, "statistics": self.plans, "documents": self.documents}[kind]
+        return table.get(entry_id)
+
+
+def _texts(model: BaseModel, loc: tuple = ()) -> Iterator[tuple[tuple, Text]]:
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        yield from _texts_in(value, loc + (name,))
+
+
+def _texts_in(value, loc: tuple) -> Iterator[tuple[tuple, Text]]:
+    if isinstance(value, Text):
+        yield loc, value
+    elif isinstance(value, BaseModel):
+        yield from _texts(value, loc)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts_in(item, loc + (index,))
+
+
+# --- building -------------------------------------------------------------------------------
+
+def entry_files(root: Path) -> Iterator[tuple[str, Path]]:
+    """(kind, path) for every entry file, in a stable order. Folders that hold an entry's media
+    are skipped, so a stray YAML among the photos is not mistaken for an entry."""
+    for kind in ENTRY_KINDS:
+        base = root / kind
+        if not base.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(base):
+            stems = {Path(f).stem for f in filenames if f.endswith(YAML_SUFFIXES)}
+            dirnames[:] = sorted(d for d in dirnames if d not in stems and not d.startswith((".", "_")))
+            for name in sorted(filenames):
+                if name.endswith(YAML_SUFFIXES) and not name.startswith((".", "_")):
+                    yield kind, Path(dirpath) / name
+
+
+def load_collection(root: Path, display_root: Path | None = None) -> tuple[Collection | None, Diagnostics]:
+    """Read and check the whole content folder. Returns the Collection only when there is no error;
+    every error and warning found comes back at once."""
+    root = root.resolve()
+    shown_root = display_root.resolve() if display_root else root.parent
+    diagnostics = Diagnostics()
+    collection = Collection(root=root, reference=reference())
+
+    if not root.is_dir():
+        diagnostics.add(error("no_content_folder", str(root), None, None,
+                              "找不到内容文件夹", "the content folder does not exist",
+                              Bilingual("检查 mkdocs.yml 中 showcase 插件的 content_dir", "check content_dir of the showcase plugin in mkdocs.yml")))
+        return None, diagnostics
+
+    documents_ok = _load_documents(root, shown_root, collection, diagnostics)
+
+    id_files: dict[tuple[str, str], SourceFile] = {}
+    read: list[tuple[str, SourceFile]] = []  # every file that parsed, valid or not
+    unusable: set[tuple[str, str]] = set()  # (kind, id) of entries that failed: no follow-on errors for them
+    for kind, path in entry_files(root):
+        source, problems = read_yaml(path, shown_root)
+        diagnostics.extend(problems)
+        if source is None:
+            unusable.add((kind, path.stem))
+            continue
+        read.append((kind, source))
+        entry, problems = validate_entry(source, ENTRY_KINDS[kind])
+        diagnostics.extend(problems)
+        if entry is None:
+            raw_id = source.data.get("id") if isinstance(source.data, dict) else None
+            unusable.update({(kind, path.stem), (kind, str(raw_id))})
+            continue
+        key = (kind, entry.id)
+        if key in id_files:
+            first = id_files[key]
+            diagnostics.add(error("duplicate_id", source.display, source.line_for(("id",)), "id",
+                                  f"编号“{entry.id}”已被 {first.display} 使用",
+                                  f"the id '{entry.id}' is already used by {first.display}",
+                                  Bilingual("每个条目的编号必须唯一，请换一个", "every entry needs its own id: choose another")))
+            continue
+        id_files[key] = source
+        collection.sources[key] = source
+        table = {"excellent": collection.cases, "competition": collection.sites, "milestones": collection.milestones,
+                 "pages": collection.pages, "statistics": collection.plans}[kind]
+        table[entry.id] = entry
+        if path.stem != entry.id:
+            diagnostics.add(warning("file_name_differs", source.display, source.line_for(("id",)), "id",
+                                    f"文件名与编号“{entry.id}”不一致", f"the file name differs from the id '{entry.id}'",
+                                    Bilingual(f"建议把文件改名为 {entry.id}{path.suffix}", f"consider renaming the file to {entry.id}{path.suffix}")))
+
+    _check_links(collection, diagnostics, documents_ok, unusable)
+    _check_media(root, read, diagnostics)
+    _check_plans(collection, diagnostics)
+    _warn_unread_yaml(root, shown_root, diagnostics)
+
+    if diagnostics.has_errors():
+        return None, diagnostics
+    return collection, diagnostics
+
+
+def _load_documents(root: Path, shown_root: Path, collection: Collection, diagnostics: Diagnostics) -> bool:
+    """Read documents.yaml; False when it exists but could not be used (its errors are reported)."""
+    path = root / DOCUMENTS_FILE
+    if not path.exists():
+        return True
+    source, problems = read_yaml(path, shown_root)
+    diagnostics.extend(problems)
+    if source is None:
+        return False
+    parsed, problems = validate_entry(source, DocumentList)
+    diagnostics.extend(problems)
+    if parsed is None:
+        return False
+    for index, document in enumerate(parsed.documents):
+        if document.id in collection.documents:
+            diagnostics.add(error("duplicate_id", source.display, source.line_for(("documents", index, "id")),
+                                  format_path(("documents", index, "id")),
+                                  f"文件编号“{document.id}”重复", f"the document id '{document.id}' is used twice"))
+            continue
+        collection.documents[document.id] = document
+        collection.sources[("documents", document.id)] = source
+    return True
+
+
+def _check_links(collection: Collection, diagnostics: Diagnostics, documents_ok: bool,
+                 unusable: set[tuple[str, str]]) -> None:
+    numbers: dict[tuple[int, int], str] = {}
+    for site in collection.sites_sorted():
+        source = collection.sources[("competition", site.id)]
+        if (site.year, site.number) in numbers:
+            diagnostics.add(error("duplicate_number", source.display, source.line_for(("number",)), "number",
+                                  f"{site.year} 年的序号 {site.number} 已被“{numbers[(site.year, site.number)]}”使用",
+                                  f"number {site.number} of {site.year} is already used by '{numbers[(site.year, site.number)]}'"))
+        numbers[(site.year, site.number)] = site.id
+        if site.case:
+            if site.case in collection.cases:
+                collection.site_for_case[site.case] = site
+            elif ("excellent", site.case) not in unusable:
+                diagnostics.add(_unknown_ref(source, ("case",), site.case, list(collection.cases), "案例", "case"))
+
+    if not documents_ok:  # its own errors are reported; every citation would fail too
+        return
+    for (kind, entry_id), source in sorted(collection.sources.items()):
+        entry = collection._entry(kind, entry_id)
+        for list_name in ("sources", "documents"):
+            for index, ref in enumerate(getattr(entry, list_name, None) or []):
+                if hasattr(ref, "document") and ref.document not in collection.documents:
+                    diagnostics.add(_unknown_ref(source, (list_name, index, "document"), ref.document,
+                                                 list(collection.documents), "文件（documents.yaml）", "document (documents.yaml)"))
+
+
+def _unknown_ref(source: SourceFile, loc: tuple, value: str, known: list[str], noun_zh: str, noun_en: str) -> Diagnostic:
+    close = difflib.get_close_matches(value, known, n=1, cutoff=0.5)
+    hint = Bilingual(f"您是不是要写 {close[0]}？", f"did you mean '{close[0]}'?") if close else None
+    return error("unknown_reference", source.display, source.line_for(loc), format_path(loc),
+                 f"没有编号为“{value}”的{noun_zh}", f"there is no {noun_en} with the id '{value}'", hint)
+
+
+def _check_media(root: Path, read: list[tuple[str, SourceFile]], diagnostics: Diagnostics) -> None:
+    """Media paths are checked on the raw data, so they are reported even in an entry that has
+    other errors: the editor sees every problem in one run."""
+    for kind, source in read:
+        items = source.data.get("media") if isinstance(source.data, dict) else None
+        if not isinstance(items, list):
+            continue
+        folder = source.path.with_suffix("")
+        shown_folder = display_path(folder, root.parent)
+        for index, item in enumerate(items):
+            name = item.get("file") if isinstance(item, dict) else None
+            if not isinstance(name, str) or not name.strip():
+                continue  # the schema reports it
+            loc = ("media", index, "file")
+            line, shown_field = source.line_for(loc), format_path(loc)
+            candidate = Path(name.strip())
+            resolved = (folder / candidate).resolve()  # follows symlinks: one leading out is caught
+            if candidate.is_absolute() or not resolved.is_relative_to(root):
+                diagnostics.add(error("media_outside", source.display, line, shown_field,
+                                      f"媒体文件“{name}”不在内容文件夹 cases/ 之内",
+                                      f"the media file '{name}' lies outside the content folder cases/",
+                                      Bilingual(f"把文件放进 {shown_folder}/ 并只写文件名",
+                                                f"put the file in {shown_folder}/ and write just its name")))
+            elif not resolved.is_file():
+                siblings = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+                close = difflib.get_close_matches(candidate.name, siblings, n=1, cutoff=0.5)
+                hint = (Bilingual(f"您是不是要写 {close[0]}？", f"did you mean '{close[0]}'?") if close else
+                        Bilingual(f"媒体文件应放在 {shown_folder}/", f"media files belong in {shown_folder}/"))
+                diagnostics.add(error("media_missing", source.display, line, shown_field,
+                                      f"找不到媒体文件“{name}”", f"the media file '{name}' does not exist", hint))
+
+
+def _check_plans(collection: Collection, diagnostics: Diagnostics) -> None:
+    districts = collection.reference.districts
+    for plan in collection.plans_sorted():
+        source = collection.sources[("statistics", plan.id)]
+        seen: dict[str, int] = {}
+        for index, row in enumerate(plan.rows):
+            if row.district in seen:
+                diagnostics.add(error("duplicate_row", source.display, source.line_for(("rows", index, "district")),
+                                      format_path(("rows", index, "district")),
+                                      f"{districts[row.district].zh} 出现了两次", f"{districts[row.district].en} appears twice"))
+            seen[row.district] = index
+        mismatches = []
+        for column in PLAN_COLUMNS:
+            printed = getattr(plan.totals, column)
+            summed = sum(getattr(row, column) for row in plan.rows)
+            if printed != summed:
+                mismatches.append(TotalMismatch(column, printed, summed))
+                # The site shows what the document prints; the difference is reported, never corrected.
+                diagnostics.add(warning("total_mismatch", source.display, source.line_for(("totals", column)),
+                                        f"totals.{column}",
+                                        f"文件印出的合计为 {printed}，但各行相加为 {summed}",
+                                        f"the printed total is {printed} but the rows add up to {summed}",
+                                        Bilingual("网站照原文显示合计并加注说明；如抄录有误请改正", "the site shows the printed total with a footnote; correct it only if it was mistyped")))
+        collection.total_mismatches[plan.id] = mismatches
+
+
+def _warn_unread_yaml(root: Path, shown_root: Path, diagnostics: Diagnostics) -> None:
+    known = set(ENTRY_KINDS) | {DOCUMENTS_FILE}
+    for child in sorted(root.iterdir()):
+        if child.name.startswith((".", "_")) or child.name in known:
+            continue
+        if child.suffix in YAML_SUFFIXES or (child.is_dir() and any(child.rglob("*.yaml"))):
+            folders = "、".join(sorted(ENTRY_KINDS))
+            diagnostics.add(warning("not_read", display_path(child, shown_root), None, None,
+                                    "此处的 YAML 文件不会被读取", "YAML files here are not read",
+                                    Bilingual(f"条目应放在以下文件夹之一：{folders}", f"entries belong in one of these folders: {', '.join(sorted(ENTRY_KINDS))}")))
+
+
+__all__ = ["Collection", "load_collection", "ENTRY_KINDS", "LANGS", "TotalMismatch", "MissingTranslation"]

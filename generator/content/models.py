@@ -1,0 +1,325 @@
+"""Typed content models: what a valid entry is.
+
+Pure data and validation rules; no MkDocs, no Jinja2, no files. Enumerations accept what staff
+naturally write and store a canonical key (see reference.py). Unknown fields are errors, so a
+typo such as `titel` is reported instead of silently dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from .reference import UnknownTerm, reference
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+# --- bilingual text -------------------------------------------------------------------------
+
+class Text(Strict):
+    """Human-readable text in both languages. Chinese is required; English may follow later and
+    falls back visibly to the Chinese until it does."""
+
+    zh: str = Field(min_length=1)
+    en: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_string_is_chinese(cls, value: Any) -> Any:
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return {"zh": str(value)}
+        if isinstance(value, dict) and isinstance(value.get("en"), str) and not value["en"].strip():
+            return {**value, "en": None}
+        return value
+
+    def get(self, lang: Lang) -> str:
+        """The text in `lang`, falling back to Chinese (callers mark the fallback, see `has`)."""
+        return self.en if lang == "en" and self.en else self.zh
+
+    def has(self, lang: Lang) -> bool:
+        return lang == "zh" or bool(self.en)
+
+
+# --- partial dates --------------------------------------------------------------------------
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A year, a year-month or a full date: sources often give only 2014 or 2024年4月."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def iso(self) -> str:
+        out = f"{self.year:04d}"
+        if self.month:
+            out += f"-{self.month:02d}"
+            if self.day:
+                out += f"-{self.day:02d}"
+        return out
+
+    def sort_key(self) -> tuple[int, int, int]:
+        return (self.year, self.month or 0, self.day or 0)
+
+    def display(self, lang: Lang) -> str:
+        if lang == "zh":
+            out = f"{self.year}年"
+            if self.month:
+                out += f"{self.month}月"
+                if self.day:
+                    out += f"{self.day}日"
+            return out
+        if self.day:
+            return dt.date(self.year, self.month, self.day).strftime("%-d %B %Y")
+        if self.month:
+            return dt.date(self.year, self.month, 1).strftime("%B %Y")
+        return str(self.year)
+
+    def __str__(self) -> str:
+        return self.iso()
+
+
+_DATE_PATTERNS = [
+    re.compile(r"^(?P<y>\d{4})$"),
+    re.compile(r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})$"),
+    re.compile(r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})$"),
+    re.compile(r"^(?P<y>\d{4})年(?:(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?)?$"),
+]
+
+
+def parse_partial_date(value: Any) -> PartialDate:
+    if isinstance(value, PartialDate):
+        return value
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return PartialDate(value.year, value.month, value.day)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str):
+        text = value.strip().replace(" ", "")
+        for pattern in _DATE_PATTERNS:
+            match = pattern.match(text)
+            if match:
+                y, m, d = (int(g) if g else None for g in (match["y"], match.groupdict().get("m"), match.groupdict().get("d")))
+                try:
+                    dt.date(y, m or 1, d or 1)
+                except ValueError:
+                    raise PydanticCustomError("invalid_date", "invalid date {value}", {"value": value})
+                if not 1900 <= y <= 2100:
+                    raise PydanticCustomError("invalid_date", "invalid date {value}", {"value": value})
+                return PartialDate(y, m, d)
+    raise PydanticCustomError("invalid_date", "invalid date {value}", {"value": value})
+
+
+DateLike = Annotated[PartialDate, PlainValidator(parse_partial_date), PlainSerializer(str)]
+
+
+# --- vocabulary-backed fields ----------------------------------------------------------------
+
+def _vocabulary_field(name: str):
+    def resolve(value: Any) -> str:
+        vocabulary = getattr(reference(), name)
+        try:
+            return vocabulary.resolve(value)
+        except UnknownTerm as exc:
+            raise PydanticCustomError(
+                "unknown_term", "{value!r} is not a {noun}",
+                {"vocabulary": name, "value": value, "noun": vocabulary.noun_en,
+                 "suggestions": [t.key for t in exc.suggestions]},
+            ) from None
+    return Annotated[str, BeforeValidator(resolve)]
+
+
+District = _vocabulary_field("districts")
+Service = _vocabulary_field("services")
+CaseType = _vocabulary_field("case_types")
+Construction = _vocabulary_field("construction")
+Status = _vocabulary_field("status")
+Award = _vocabulary_field("award")
+MediaKind = _vocabulary_field("media_kind")
+MeetingKind = _vocabulary_field("meeting_kind")
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=2, max_length=80)]
+Year = Annotated[int, Field(ge=2014, le=2100)]
+
+
+# --- shared parts ---------------------------------------------------------------------------
+
+# A generous box around Shanghai's 16 districts (WGS-84): catches swapped or mistyped
+# coordinates. Whether a point lies in its *stated* district is a later, map-based check.
+SHANGHAI_LAT = (30.60, 31.95)
+SHANGHAI_LON = (120.80, 122.30)
+
+
+class Location(Strict):
+    lat: float = Field(description="latitude, WGS-84")
+    lon: float = Field(description="longitude, WGS-84")
+    approximate: bool = False  # street-level placement, not the building's own position
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _inside_shanghai(self) -> "Location":
+        inside = SHANGHAI_LAT[0] <= self.lat <= SHANGHAI_LAT[1] and SHANGHAI_LON[0] <= self.lon <= SHANGHAI_LON[1]
+        if not inside:
+            swapped = SHANGHAI_LAT[0] <= self.lon <= SHANGHAI_LAT[1] and SHANGHAI_LON[0] <= self.lat <= SHANGHAI_LON[1]
+            raise PydanticCustomError("outside_shanghai", "({lat}, {lon}) is outside Shanghai",
+                                      {"lat": self.lat, "lon": self.lon, "swapped": swapped})
+        return self
+
+
+class Media(Strict):
+    file: str = Field(min_length=1)  # relative to the entry's media folder
+    kind: MediaKind = "photo"
+    caption: Text | None = None
+    alt: Text | None = None
+    credit: Text | None = None
+    placeholder: bool = False  # generated by the project, not a real photograph
+
+
+class Meeting(Strict):
+    """One meeting of the 一图三会 process (consultation before, coordination during, review after)."""
+
+    kind: MeetingKind
+    date: DateLike | None = None
+    summary: Text | None = None
+    participants: int | None = Field(default=None, ge=0)
+
+
+class SourceRef(Strict):
+    """A citation of a document in `documents.yaml`."""
+
+    document: Slug
+    section: str | None = None  # e.g. 任务10, 附件2
+
+
+class Entry(Strict):
+    id: Slug
+    illustrative: bool = False  # the text goes beyond what the sources say
+    sources: list[SourceRef] = []
+
+
+# --- entry kinds ----------------------------------------------------------------------------
+
+class Case(Entry):
+    """An excellent case (优秀案例)."""
+
+    title: Text
+    district: District
+    street: Text | None = None  # 街道 / 镇
+    year: Year  # selection year
+    award: Award | None = None
+    types: list[CaseType] = Field(min_length=1)
+    services: list[Service] = []
+    construction: Construction | None = None
+    status: Status | None = None
+    completed: DateLike | None = None
+    floor_area_m2: float | None = Field(default=None, gt=0)
+    site_area_m2: float | None = Field(default=None, gt=0)
+    location: Location | None = None
+    address: Text | None = None
+    summary: Text
+    body: Text | None = None  # Markdown
+    media: list[Media] = []
+    participation: list[Meeting] = []
+
+    @field_validator("types", "services")
+    @classmethod
+    def _no_repeats(cls, values: list[str]) -> list[str]:
+        return list(dict.fromkeys(values))
+
+
+class CompetitionSite(Entry):
+    """One of the 人民坊 design-competition sites (Annex 2 of the 2024 action plan)."""
+
+    year: Year = 2024
+    number: int = Field(ge=1, le=999)  # 序号 as printed
+    district: District
+    street: Text  # 街道 / 镇
+    name: Text  # 项目名称
+    construction: Construction
+    floor_area_m2: float = Field(gt=0)
+    location: Location | None = None
+    case: Slug | None = None  # the excellent case the built project became
+    summary: Text | None = None
+    body: Text | None = None
+    media: list[Media] = []
+
+
+class Milestone(Entry):
+    """A dated step of the programme since the concept was first proposed in 2014."""
+
+    date: DateLike
+    title: Text
+    body: Text | None = None
+    documents: list[SourceRef] = []
+    media: list[Media] = []
+
+
+class Page(Entry):
+    """A free page such as About; `body` is Markdown."""
+
+    title: Text
+    summary: Text | None = None
+    body: Text
+
+
+class Document(Strict):
+    id: Slug
+    number: str | None = None  # 文号, e.g. 沪规划资源详〔2024〕123号
+    title: Text
+    issuer: Text | None = None
+    date: DateLike | None = None
+    note: Text | None = None
+
+
+class DocumentList(Strict):
+    documents: list[Document] = Field(min_length=1)
+
+
+PLAN_COLUMNS = ("projects", "completed", "renminfang", "renminfang_completed", "liuyiting", "liuyiting_completed")
+
+
+class PlanFigures(Strict):
+    projects: int = Field(ge=0)  # 项目总数
+    completed: int = Field(ge=0)  # 年内完成数量
+    renminfang: int = Field(ge=0)  # 人民坊 项目数量
+    renminfang_completed: int = Field(ge=0)
+    liuyiting: int = Field(ge=0)  # 六艺亭 项目数量
+    liuyiting_completed: int = Field(ge=0)
+
+
+class PlanRow(PlanFigures):
+    row: int = Field(ge=1)  # 序号 as printed
+    district: District
+
+
+class PlanTable(Entry):
+    """A yearly project-plan table such as Annex 1 of the 2024 action plan. Totals are stored as
+    printed; the collection compares them with the sum of the rows and reports any difference."""
+
+    year: Year
+    title: Text
+    rows: list[PlanRow] = Field(min_length=1)
+    totals: PlanFigures
+    note: Text | None = None

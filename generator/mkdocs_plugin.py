@@ -1,0 +1,188 @@
+"""MkDocs glue: wires load -> validate -> render to MkDocs' build events.
+
+No business logic lives here; everything it calls is MkDocs-independent, so moving to another
+site builder (Material for MkDocs announced its end of life for 2027) replaces this module only.
+
+What it adds to a plain MkDocs build:
+- pages are generated from the Collection (nothing is written into docs_dir);
+- bad content stops the build before anything is deleted, with every problem listed in both
+  languages;
+- output is written beside the target folder and swapped in only when the build succeeded, so a
+  failed build leaves the last good site untouched;
+- `mkdocs serve` reloads when content, templates or reference data change.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from . import urls
+from .collection import load_collection
+from .content.reference import DATA_DIR
+from .diagnostics import Diagnostics
+from .media import publish_media
+from .render.pages import PageRenderer, PageSpec
+
+log = logging.getLogger("mkdocs.plugins.showcase")
+
+
+class ShowcaseConfig(base.Config):
+    content_dir = c.Type(str, default="cases")
+    templates_dir = c.Type(str, default="site_templates")
+    cache_dir = c.Type(str, default=".cache/showcase")
+    # Build into a sibling folder and swap it in on success (off only for debugging).
+    atomic_output = c.Type(bool, default=True)
+
+
+class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.specs: dict[str, PageSpec] = {}
+        self.renderer: PageRenderer | None = None
+        self.media_files: list = []
+        self.final_site_dir: str | None = None
+        self.building_dir: str | None = None
+        self.diagnostics = Diagnostics()
+
+    # --- configuration -----------------------------------------------------------------------
+    def _path(self, config: MkDocsConfig, value: str) -> Path:
+        return (Path(config.config_file_path).parent / value).resolve()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.content_dir = self._path(config, self.config.content_dir)
+        self.templates_dir = self._path(config, self.config.templates_dir)
+        self.cache_dir = self._path(config, self.config.cache_dir)
+        self.project_dir = Path(config.config_file_path).parent.resolve()
+        config.extra["alternate"] = [{"name": "中文", "link": "./", "lang": "zh"},
+                                     {"name": "English", "link": "en/", "lang": "en"}]
+        if self.config.atomic_output:
+            self.final_site_dir = config.site_dir
+            parent = Path(config.site_dir).resolve().parent
+            parent.mkdir(parents=True, exist_ok=True)
+            self.building_dir = tempfile.mkdtemp(prefix=f".{Path(config.site_dir).name}.building-", dir=parent)
+            config.site_dir = self.building_dir
+        return config
+
+    # --- content -----------------------------------------------------------------------------
+    @event_priority(100)  # before MkDocs cleans anything: bad content must not cost the old site
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        collection, diagnostics = load_collection(self.content_dir, display_root=self.project_dir)
+        media = None
+        if collection is not None:
+            media = publish_media(collection, self.cache_dir, diagnostics)
+        self.diagnostics = diagnostics
+        for diagnostic in diagnostics:
+            (log.error if diagnostic.is_error else log.warning)(diagnostic.format_bilingual())
+        if diagnostics.has_errors() or collection is None or media is None:
+            summary = diagnostics.summary()
+            raise PluginError(f"内容有误，未生成网站（{summary.zh}）/ content has errors, site not built ({summary.en})")
+
+        missing = collection.missing_translations()
+        if missing:
+            files = sorted({m.file for m in missing})
+            log.info("英文翻译缺失 %d 处，页面上以中文显示并标注 / %d English texts missing, shown in Chinese and marked:",
+                     len(missing), len(missing))
+            for name in files:
+                log.info("  %s: %s", name, ", ".join(m.field for m in missing if m.file == name))
+
+        self.renderer = PageRenderer(collection, self.templates_dir, media)
+        self.specs = {spec.src_uri: spec for spec in self.renderer.render_all()}
+        # Both languages' top-level pages form the nav MkDocs knows about; the theme overrides show
+        # each reader only their own language's half. Entry pages stay out of the nav: Material
+        # renders the whole nav into every page, so output would grow with the square of entries.
+        config.nav = [{lang: [uri for _, route in self.renderer.nav(lang)
+                              if (uri := urls.src_uri(route, lang)) in self.specs]} for lang in ("zh", "en")]
+        self.media_files = list(media.files.values())
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        for spec in self.specs.values():
+            files.append(File.generated(config, spec.src_uri, content=""))
+        seen: set[str] = set()
+        for item in self.media_files:
+            if item.site_path not in seen:
+                seen.add(item.site_path)
+                files.append(File.generated(config, item.site_path, abs_src_path=str(item.cache_path)))
+        return files
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        spec = self.specs.get(page.file.src_uri)
+        if spec is None:
+            return markdown
+        page.meta["title"] = spec.title
+        page.meta["showcase_lang"] = spec.lang
+        if spec.description:
+            page.meta["description"] = spec.description
+        if spec.hide:
+            page.meta["hide"] = list(spec.hide)
+        return ""
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        spec = self.specs.get(page.file.src_uri)
+        if spec is None:
+            return html
+        page.toc = get_toc([{"level": level, "id": anchor, "name": name, "children": []}
+                            for level, anchor, name in spec.toc if level == 2])
+        return spec.html
+
+    def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
+        spec = self.specs.get(page.file.src_uri)
+        lang = spec.lang if spec else "zh"
+        route = spec.route if spec else urls.split(page.url)[1]
+        assert self.renderer is not None
+        current = urls.page_url(route, lang)
+        context["showcase"] = {
+            "lang": lang,
+            "site_name": self.renderer.site_name(lang),
+            "home": urls.relative(urls.page_url(urls.HOME, lang), current),
+            "alternates": [
+                {"lang": other, "name": self.renderer.strings.get(f"language_{other}", lang),
+                 "url": urls.relative(urls.counterpart(current, other), current), "current": other == lang}
+                for other in ("zh", "en")
+            ],
+            "nav": [{"title": title, "url": urls.relative(urls.page_url(item_route, lang), current),
+                     "active": item_route == route or (item_route and route.startswith(item_route))}
+                    for title, item_route in self.renderer.nav(lang)],
+        }
+        # Material prints config.site_name in the header, title and drawer; pages render one at a
+        # time, so naming the site in the page's language here is safe.
+        config.site_name = self.renderer.site_name(lang)
+        return context
+
+    # --- output ------------------------------------------------------------------------------
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        if not (self.config.atomic_output and self.building_dir and self.final_site_dir):
+            return
+        final = Path(self.final_site_dir)
+        old = final.with_name(f".{final.name}.old-{os.getpid()}")
+        if final.exists():
+            os.replace(final, old)
+        os.replace(self.building_dir, final)
+        shutil.rmtree(old, ignore_errors=True)
+        config.site_dir = self.final_site_dir
+        self.building_dir = None
+
+    def on_build_error(self, error: Exception) -> None:
+        if self.building_dir:
+            shutil.rmtree(self.building_dir, ignore_errors=True)
+            self.building_dir = None
+
+    def on_serve(self, server, config: MkDocsConfig, builder):
+        for path in (self.content_dir, self.templates_dir, DATA_DIR):
+            if path.exists():
+                server.watch(str(path))
+        return server
+

@@ -1,0 +1,203 @@
+"""Page content for every entry and listing, in both languages, from the Jinja2 templates in
+`site_templates/pages/`.
+
+Reads the Collection only (never YAML) and knows nothing of MkDocs: it returns `PageSpec`s, which
+the plugin hands to whatever builds the site around them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Callable, Iterable
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from .. import urls
+from ..collection import Collection
+from ..content.models import LANGS, Lang, PartialDate, SourceRef, Text
+from ..media import PublishedMedia
+from .markdown import render_markdown
+
+
+@dataclass
+class PageSpec:
+    route: str  # language-neutral, e.g. "cases/changning-ningjuli/"
+    lang: Lang
+    title: str
+    html: str
+    toc: list[tuple[int, str, str]] = field(default_factory=list)  # (level, anchor, title)
+    description: str | None = None
+    hide: tuple[str, ...] = ()  # Material's page.meta.hide: "toc", "navigation"
+
+    @property
+    def url(self) -> str:
+        return urls.page_url(self.route, self.lang)
+
+    @property
+    def src_uri(self) -> str:
+        return urls.src_uri(self.route, self.lang)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str  # label key in strings.yaml
+    route: str
+
+
+NAV: tuple[NavItem, ...] = (
+    NavItem("nav_home", urls.HOME),
+    NavItem("nav_cases", urls.CASES),
+    NavItem("nav_competition", urls.COMPETITION),
+    NavItem("nav_retrospective", urls.RETROSPECTIVE),
+    NavItem("nav_statistics", urls.STATISTICS),
+    NavItem("nav_about", urls.page("about")),
+)
+
+
+class Strings:
+    """UI labels from `strings.yaml`; a missing key or language is an error, not a blank."""
+
+    def __init__(self, path: Path):
+        self.table: dict[str, dict[str, str]] = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for key, value in self.table.items():
+            missing = [lang for lang in LANGS if not (isinstance(value, dict) and value.get(lang))]
+            if missing:
+                raise ValueError(f"{path}: label '{key}' has no {', '.join(missing)} text")
+
+    def get(self, key: str, lang: Lang, **values) -> str:
+        text = self.table[key][lang]
+        return text.format(**values) if values else text
+
+
+_ANCHOR = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+class PageRenderer:
+    def __init__(self, collection: Collection, templates_dir: Path, media: PublishedMedia):
+        self.collection = collection
+        self.media = media
+        self.strings = Strings(templates_dir / "strings.yaml")
+        self.env = Environment(
+            loader=FileSystemLoader(templates_dir / "pages"),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined,  # a typo in a template fails the build instead of printing nothing
+            trim_blocks=True, lstrip_blocks=True,
+        )
+        self._markdown_cache: dict[str, str] = {}
+
+    # --- public ------------------------------------------------------------------------------
+    def nav(self, lang: Lang) -> list[tuple[str, str]]:
+        return [(self.strings.get(item.key, lang), item.route) for item in NAV]
+
+    def site_name(self, lang: Lang) -> str:
+        return self.strings.get("site_name", lang)
+
+    def render_all(self) -> list[PageSpec]:
+        c = self.collection
+        pages: list[PageSpec] = []
+        for lang in LANGS:
+            home = c.pages.get("home")
+            pages.append(self._page("home.html", urls.HOME, lang, self.site_name(lang),
+                                    home=home, cases=c.cases_sorted()[:6], plan=(c.plans_sorted() or [None])[-1],
+                                    site_count=len(c.sites), hide=("toc",)))
+            pages.append(self._page("case_list.html", urls.CASES, lang, self.strings.get("nav_cases", lang),
+                                    cases=c.cases_sorted(), hide=("toc",)))
+            for case in c.cases_sorted():
+                pages.append(self._page("case.html", urls.case(case.id), lang, case.title.get(lang),
+                                        description=case.summary.get(lang), case=case,
+                                        site=c.site_for_case.get(case.id)))
+            pages.append(self._page("competition.html", urls.COMPETITION, lang, self.strings.get("nav_competition", lang),
+                                    sites=c.sites_sorted(), hide=("toc",)))
+            for site in c.sites_sorted():
+                pages.append(self._page("site.html", urls.site(site.id), lang, site.name.get(lang), site=site,
+                                        case=c.cases.get(site.case) if site.case else None))
+            pages.append(self._page("retrospective.html", urls.RETROSPECTIVE, lang,
+                                    self.strings.get("nav_retrospective", lang), years=self._milestones_by_year()))
+            pages.append(self._page("statistics.html", urls.STATISTICS, lang, self.strings.get("nav_statistics", lang),
+                                    plans=c.plans_sorted()))
+            for page in sorted(c.pages.values(), key=lambda p: p.id):
+                if page.id != "home":
+                    pages.append(self._page("page.html", urls.page(page.id), lang, page.title.get(lang), page=page))
+        return pages
+
+    # --- internals ---------------------------------------------------------------------------
+    def _milestones_by_year(self) -> list[tuple[int, list]]:
+        years: dict[int, list] = {}
+        for milestone in self.collection.milestones_sorted():
+            years.setdefault(milestone.date.year, []).append(milestone)
+        return sorted(years.items())
+
+    def _page(self, template: str, route: str, lang: Lang, title: str, description: str | None = None,
+              hide: tuple[str, ...] = (), **context) -> PageSpec:
+        helpers = self._helpers(route, lang)
+        html = self.env.get_template(template).render(lang=lang, route=route, title=title, c=self.collection,
+                                                      ref=self.collection.reference, **helpers, **context)
+        toc = [(int(level), anchor, _TAGS.sub("", text).strip()) for level, anchor, text in _ANCHOR.findall(html)]
+        return PageSpec(route=route, lang=lang, title=title, html=html, toc=toc,
+                        description=description, hide=hide)
+
+    def _helpers(self, route: str, lang: Lang) -> dict[str, Callable]:
+        strings, media = self.strings, self.media
+        current = urls.page_url(route, lang)
+
+        def t(key: str, **values) -> str:
+            return strings.get(key, lang, **values)
+
+        def link(target_route: str) -> str:
+            return urls.relative(urls.page_url(target_route, lang), current)
+
+        def asset(site_path: str) -> str:
+            return urls.relative(site_path, current)
+
+        def tx(text: Text | None) -> Markup:
+            """Inline text in the page's language; Chinese shown, and marked, where English is missing."""
+            if text is None:
+                return Markup("")
+            if text.has(lang):
+                return escape(text.get(lang))
+            return Markup('<span class="sc-fallback" lang="zh-Hans" title="{}">{}</span>').format(
+                t("fallback_title"), text.zh)
+
+        def md(text: Text | None) -> Markup:
+            if text is None:
+                return Markup("")
+            html = self._markdown(text.get(lang))
+            if text.has(lang):
+                return Markup(html)
+            return Markup('<div class="sc-fallback sc-fallback--block" lang="zh-Hans"><p class="sc-fallback__badge">{}</p>{}</div>').format(
+                t("fallback_badge"), Markup(html))
+
+        def term(vocabulary: str, key: str) -> str:
+            return getattr(self.collection.reference, vocabulary)[key].name(lang)
+
+        def date(value: PartialDate | None) -> str:
+            return value.display(lang) if value else ""
+
+        def number(value: float | int | None) -> str:
+            if value is None:
+                return ""
+            return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+        def document(ref: SourceRef) -> dict:
+            doc = self.collection.documents[ref.document]
+            return {"doc": doc, "section": ref.section}
+
+        def media_item(kind: str, entry_id: str, item) -> dict:
+            return media.get(kind, entry_id, item.file)
+
+        return {"t": t, "link": link, "asset": asset, "tx": tx, "md": md, "term": term, "date": date,
+                "number": number, "document": document, "media_item": media_item,
+                "other_lang": "en" if lang == "zh" else "zh"}
+
+    def _markdown(self, text: str) -> str:
+        # Both languages share many bodies (fallbacks), so cache by text.
+        html = self._markdown_cache.get(text)
+        if html is None:
+            html = self._markdown_cache[text] = render_markdown(text)
+        return html

@@ -1,0 +1,71 @@
+"""The site's URL scheme, in one place.
+
+A *route* is language-neutral (`cases/changning-ningjuli/`); Chinese lives at the site root and
+English under `en/`. Every page's counterpart in the other language is the same route with the
+other prefix, so the language switch, hreflang links and tests all use `page_url`/`counterpart`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+LANG_PREFIX: dict[str, str] = {"zh": "", "en": "en/"}
+
+HOME = ""
+CASES = "cases/"
+COMPETITION = "competition/"
+RETROSPECTIVE = "retrospective/"
+STATISTICS = "statistics/"
+
+
+def case(entry_id: str) -> str:
+    return f"{CASES}{entry_id}/"
+
+
+def site(entry_id: str) -> str:
+    return f"{COMPETITION}{entry_id}/"
+
+
+def page(entry_id: str) -> str:
+    return HOME if entry_id == "home" else f"{entry_id}/"
+
+
+def media(kind: str, entry_id: str, name: str) -> str:
+    # Media are shared by both languages: one copy, at the root.
+    return f"media/{kind}/{entry_id}/{name}"
+
+
+def page_url(route: str, lang: Lang) -> str:
+    """Site-relative URL of a route in a language, e.g. ('cases/x/', 'en') -> 'en/cases/x/'."""
+    return LANG_PREFIX[lang] + route
+
+
+def src_uri(route: str, lang: Lang) -> str:
+    """The virtual Markdown file MkDocs builds the page from (directory URLs turn it into the route)."""
+    url = page_url(route, lang)
+    return url + "index.md" if url == "" or url.endswith("/") else url
+
+
+def split(url: str) -> tuple[Lang, str]:
+    """'en/cases/x/' -> ('en', 'cases/x/'); '/cases/x/' -> ('zh', 'cases/x/')."""
+    url = url.lstrip("/")
+    if url == "en" or url.startswith("en/"):
+        return "en", url[3:]
+    return "zh", url
+
+
+def counterpart(url: str, lang: Lang) -> str:
+    """The same page in `lang`."""
+    return page_url(split(url)[1], lang)
+
+
+def relative(target: str, current: str) -> str:
+    """Relative link from the page at `current` to `target` (both site-relative), so the built
+    site works from any folder or sub-path, including file:// on an exhibition kiosk."""
+    base = current if current.endswith("/") or current == "" else posixpath.dirname(current) + "/"
+    rel = posixpath.relpath("/" + target, "/" + base)
+    if target.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    return "./" if rel in (".", "./") else rel
