@@ -105,7 +105,7 @@ def read_yaml(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnosti
                             "不支持 YAML 锚点和别名（& 和 *）", "YAML anchors and aliases (& and *) are not supported",
                             Bilingual("请直接写出内容", "write the value out in full"))]
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_error(shown, exc)]
+        return None, [_syntax_error(shown, exc, text)]
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         return None, [error("yaml_syntax", shown, None, None, f"YAML 格式错误：{exc}", f"YAML syntax error: {exc}")]
     finally:
@@ -117,7 +117,7 @@ def _to_python(loader, node, loc: Loc, lines: dict[Loc, int], seen: set[int]) ->
     # The composer resolves an alias to the very node object it names; meeting a node twice
     # therefore means an alias. Refusing them rules out "billion laughs" expansion too.
     if id(node) in seen:
-        raise _AliasUsed(node.start_mark.line + 1)
+        raise _AliasUsed(lines.get(loc, node.start_mark.line + 1))
     seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
@@ -155,11 +155,24 @@ _SYNTAX_HINTS: list[tuple[re.Pattern, Bilingual]] = [
 ]
 
 
-def _syntax_error(shown: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
-    mark = exc.problem_mark or exc.context_mark
-    line = mark.line + 1 if mark else None
+_TAB_HINT = _SYNTAX_HINTS[0][1]
+
+
+def _syntax_error(shown: str, exc: yaml.MarkedYAMLError, text: str) -> Diagnostic:
     problem = exc.problem or str(exc)
-    hint = next((h for pattern, h in _SYNTAX_HINTS if pattern.search(problem)), None)
+    mark = exc.problem_mark or exc.context_mark
+    # An unclosed bracket or quote is only noticed at the end of the file; where it was opened
+    # (the context mark) is the line to fix.
+    context = exc.context or ""
+    if exc.context_mark and ("flow" in context or "quoted" in context or ("end" in problem and "stream" in problem)):
+        mark = exc.context_mark
+    line = mark.line + 1 if mark else None
+    source_lines = text.splitlines()
+    # libyaml and PyYAML word errors differently: look at the offending line itself for tabs.
+    if line and 0 < line <= len(source_lines) and "\t" in source_lines[line - 1]:
+        hint = _TAB_HINT
+    else:
+        hint = next((h for pattern, h in _SYNTAX_HINTS if pattern.search(problem)), None)
     if hint is None:
         hint = Bilingual("检查缩进、冒号和引号", "check indentation, colons and quotes")
     return error("yaml_syntax", shown, line, None,

@@ -66,6 +66,6 @@ def relative(target: str, current: str) -> str:
     site works from any folder or sub-path, including file:// on an exhibition kiosk."""
     base = current if current.endswith("/") or current == "" else posixpath.dirname(current) + "/"
     rel = posixpath.relpath("/" + target, "/" + base)
-    if target.endswith("/") and not rel.endswith("/"):
+    if (target == "" or target.endswith("/")) and not rel.endswith("/") and rel not in (".", "./"):
         rel += "/"
     return "./" if rel in (".", "./") else rel

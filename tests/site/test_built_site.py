@@ -1,0 +1,224 @@
+"""The built sample site, read as HTML."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from bs4 import BeautifulSoup
+
+from generator import urls
+from tests.helpers import build, copy_content, page_file, resolve
+
+
+def html(site: Path, url: str) -> BeautifulSoup:
+    return BeautifulSoup(page_file(site, url).read_text(encoding="utf-8"), "html.parser")
+
+
+def expected_routes(collection) -> list[str]:
+    routes = [urls.HOME, urls.CASES, urls.COMPETITION, urls.RETROSPECTIVE, urls.STATISTICS]
+    routes += [urls.case(i) for i in collection.cases] + [urls.site(i) for i in collection.sites]
+    routes += [urls.page(i) for i in collection.pages if i != "home"]
+    return routes
+
+
+def test_sample_content_has_what_the_issue_asks_for(sample_collection):
+    assert len(sample_collection.sites) == 16
+    assert len(sample_collection.milestones) >= 10
+    assert len(sample_collection.cases) >= 8
+    years = {m.date.year for m in sample_collection.milestones.values()}
+    assert min(years) == 2014 and max(years) == 2026
+    assert all(m.documents for m in sample_collection.milestones.values()), "every milestone cites its document"
+    assert all(s.location and s.location.approximate for s in sample_collection.sites.values())
+
+
+def test_every_entry_has_a_page_in_both_languages(sample_site, sample_collection):
+    for route in expected_routes(sample_collection):
+        for lang in ("zh", "en"):
+            assert page_file(sample_site, urls.page_url(route, lang)).is_file(), (route, lang)
+    # and nothing else masquerades as a page
+    built = {p.relative_to(sample_site).as_posix() for p in sample_site.rglob("index.html")}
+    wanted = {urls.page_url(r, lang) + "index.html" for r in expected_routes(sample_collection) for lang in ("zh", "en")}
+    assert built == wanted
+
+
+def test_case_page_shows_its_entry(sample_site, sample_collection):
+    for case in sample_collection.cases.values():
+        zh = html(sample_site, urls.case(case.id))
+        en = html(sample_site, urls.page_url(urls.case(case.id), "en"))
+        assert zh.h1.get_text(strip=True) == case.title.zh
+        assert en.h1.get_text(strip=True) == case.title.get("en")
+        district = sample_collection.reference.districts[case.district]
+        assert district.zh in zh.select_one(".sc-facts").get_text()
+        assert district.en in en.select_one(".sc-facts").get_text()
+        if case.illustrative:
+            assert zh.select_one(".sc-illustrative") and en.select_one(".sc-illustrative")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_html_lang_and_ui_language_follow_the_page(sample_site, sample_collection, lang):
+    for route in expected_routes(sample_collection):
+        page = html(sample_site, urls.page_url(route, lang))
+        assert page.html["lang"] == lang, route
+        tabs = [a.get_text(strip=True) for a in page.select(".md-tabs__link")]
+        assert tabs[1] == ("优秀案例" if lang == "zh" else "Excellent cases"), route
+
+
+def test_language_switch_lands_on_the_counterpart(sample_site, sample_collection):
+    for route in expected_routes(sample_collection):
+        for lang, other in (("zh", "en"), ("en", "zh")):
+            url = urls.page_url(route, lang)
+            page = html(sample_site, url)
+            switches = page.select(f"a.sc-lang-switch[data-lang='{other}'], a.sc-lang-direct[data-lang='{other}']")
+            assert len(switches) == 2, url
+            for link in switches:
+                target = resolve(url, link["href"])
+                assert target == urls.counterpart(url, other), (url, link["href"])
+                assert page_file(sample_site, target).is_file()
+            in_menu = {a["hreflang"]: resolve(url, a["href"]) for a in page.select("a.sc-lang-switch[hreflang]")}
+            assert in_menu == {"zh": urls.page_url(route, "zh"), "en": urls.page_url(route, "en")}
+
+
+def test_internal_links_resolve(sample_site):
+    broken = []
+    for path in sample_site.rglob("*.html"):
+        url = path.parent.relative_to(sample_site).as_posix() + "/" if path.name == "index.html" else path.name
+        url = "" if url == "./" else url
+        for tag in BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select("a[href], img[src], link[href]"):
+            ref = tag.get("href") or tag.get("src")
+            if urlparse(ref).scheme or ref.startswith(("#", "//", "mailto:")):
+                continue
+            target = resolve(url, ref.split("#")[0])
+            file = sample_site / target
+            if not (file.is_file() or (file / "index.html").is_file()):
+                broken.append(f"{url}: {ref}")
+    assert broken == []
+
+
+def test_entry_pages_stay_out_of_the_navigation(sample_site, sample_collection):
+    case = next(iter(sample_collection.cases))
+    page = page_file(sample_site, urls.CASES).read_text(encoding="utf-8")
+    nav = BeautifulSoup(page, "html.parser").select_one("nav.md-nav--primary")
+    assert case not in str(nav)
+    assert len(nav.select("a.md-nav__link")) <= 8
+
+
+RESOURCE_ATTRS = [("script", "src"), ("link", "href"), ("img", "src"), ("img", "srcset"), ("source", "src"),
+                  ("source", "srcset"), ("iframe", "src"), ("video", "src"), ("video", "poster"), ("audio", "src"),
+                  ("embed", "src"), ("object", "data")]
+
+
+def test_no_page_loads_anything_from_another_host(sample_site):
+    offenders = []
+    for path in list(sample_site.rglob("*.html")) + list(sample_site.rglob("*.css")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix == ".css":
+            refs = re.findall(r"url\(\s*['\"]?([^'\")]+)", text) + re.findall(r"@import\s+['\"]([^'\"]+)", text)
+        else:
+            soup = BeautifulSoup(text, "html.parser")
+            refs = []
+            for tag, attr in RESOURCE_ATTRS:
+                for element in soup.find_all(tag):
+                    # <link rel=alternate/canonical> name pages, they load nothing
+                    rel = element.get("rel") or []
+                    if element.get(attr) and not (tag == "link" and ("alternate" in rel or "canonical" in rel)):
+                        refs.extend(v.strip().split(" ")[0] for v in element[attr].split(","))
+            refs += re.findall(r"url\(\s*['\"]?([^'\")]+)", " ".join(s.get_text() for s in soup.find_all("style")))
+        for ref in refs:
+            if ref.startswith("//") or urlparse(ref).scheme in ("http", "https"):
+                offenders.append(f"{path.relative_to(sample_site)}: {ref}")
+    assert offenders == []
+    page = page_file(sample_site, "").read_text(encoding="utf-8")
+    assert "fonts.googleapis.com" not in page and "fonts.gstatic.com" not in page
+
+
+def test_missing_english_falls_back_visibly(sample_site, sample_collection):
+    missing = sample_collection.missing_translations()
+    assert missing, "the sample content keeps at least one untranslated text to show the fallback"
+    fallbacks = []
+    for case in sample_collection.cases.values():
+        page = html(sample_site, urls.page_url(urls.case(case.id), "en"))
+        fallbacks += page.select(".sc-fallback")
+    assert fallbacks and all(el["lang"] == "zh-Hans" for el in fallbacks)
+
+
+def test_published_images_carry_no_metadata(sample_site):
+    from PIL import Image
+
+    images = list((sample_site / "media").rglob("*.jpg")) + list((sample_site / "media").rglob("*.png"))
+    assert images
+    for path in images:
+        with Image.open(path) as image:
+            assert not image.getexif() and "exif" not in image.info and "xmp" not in image.info, path
+
+
+def test_build_is_deterministic(tmp_path, sample_site):
+    again = tmp_path / "again"
+    result = build(Path(__file__).resolve().parents[2] / "cases", again)
+    assert result.returncode == 0
+    first = {p.relative_to(sample_site): p.read_bytes() for p in sample_site.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    differing = [str(k) for k in first if first[k] != second[k] and k.name != "sitemap.xml.gz"]
+    assert differing == []
+
+
+# --- builds that must fail, and what they leave behind ----------------------------------------
+
+def test_bad_content_fails_with_file_line_and_both_languages(tmp_path):
+    content = copy_content(tmp_path)
+    case = next((content / "excellent").glob("*.yaml"))
+    text = case.read_text(encoding="utf-8")
+    text = re.sub(r"^district: .*$", "district: 长林", text, count=1, flags=re.M)
+    line = text.splitlines().index("district: 长林") + 1
+    case.write_text(text, encoding="utf-8")
+    result = build(content, tmp_path / "site")
+    log = result.stdout + result.stderr
+    assert result.returncode != 0
+    shown = f"cases/{case.parent.name}/{case.name}"
+    assert f"{case.name}:{line}: district: '长林' is not a Shanghai district; did you mean 长宁区 (changning)?" in log
+    assert f"{case.name}:{line}: district: '长林' 不是上海的区" in log
+    assert "Traceback" not in log
+    assert shown.split("/")[-1] in log
+
+
+def test_failed_build_leaves_the_last_good_site_untouched(tmp_path):
+    content = copy_content(tmp_path)
+    site = tmp_path / "site"
+    assert build(content, site).returncode == 0
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+    (content / "excellent" / "broken.yaml").write_text("id: broken\ntitle: [unclosed\n", encoding="utf-8")
+    result = build(content, site)
+    assert result.returncode != 0 and "broken.yaml:2" in result.stdout + result.stderr
+
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_content_cannot_inject_script(tmp_path):
+    content = copy_content(tmp_path)
+    case = next((content / "excellent").glob("*.yaml"))
+    text = case.read_text(encoding="utf-8")
+    text = re.sub(r"^summary:.*?(?=^\w)", 'summary: {zh: "<script>alert(1)</script>摘要", en: "<img src=x onerror=alert(1)>"}\n',
+                  text, count=1, flags=re.M | re.S)
+    text = re.sub(r"^body:.*?(?=^\w|\Z)", 'body: {zh: "正文<script>alert(2)</script>[点我](javascript:alert(3))<img src=https://evil.example/x.png>"}\n',
+                  text, count=1, flags=re.M | re.S)
+    case.write_text(text, encoding="utf-8")
+    site = tmp_path / "site"
+    result = build(content, site)
+    assert result.returncode == 0, result.stderr
+    entry_id = re.search(r"^id: (\S+)", text, re.M).group(1)
+    for url in (urls.case(entry_id), urls.page_url(urls.case(entry_id), "en"), urls.CASES):
+        page = page_file(site, url).read_text(encoding="utf-8")
+        article = BeautifulSoup(page, "html.parser").select_one("article")
+        assert article.find_all(["script", "iframe", "object", "embed"]) == []
+        for element in article.find_all(True):
+            assert not [a for a in element.attrs if a.startswith("on")], element
+            for attr in ("href", "src"):
+                assert not str(element.get(attr, "")).startswith(("javascript:", "https://evil", "x")), element
+        if url == urls.case(entry_id):
+            assert "<script>alert(1)</script>摘要" in article.get_text()  # shown as text, harmlessly

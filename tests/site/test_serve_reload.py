@@ -1,0 +1,62 @@
+"""`mkdocs serve` picks up a YAML edit under cases/ and serves the rebuilt page."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from tests.helpers import ROOT, copy_content
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def wait_for(predicate, seconds: float):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.5)
+    return None
+
+
+def test_yaml_edit_triggers_a_rebuild(tmp_path):
+    content = copy_content(tmp_path)
+    case_file = next((content / "excellent").glob("*.yaml"))
+    case_id = re.search(r"^id: (\S+)", case_file.read_text(encoding="utf-8"), re.M).group(1)
+    port = free_port()
+    env = {**os.environ, "SHOWCASE_CONTENT_DIR": str(content), "SHOWCASE_CACHE_DIR": str(tmp_path / "cache"),
+           "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(ROOT / "mkdocs.yml"),
+                               "-a", f"127.0.0.1:{port}"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/cases/{case_id}/"
+    try:
+        assert wait_for(lambda: fetch(url), 60), "mkdocs serve did not come up"
+        text = case_file.read_text(encoding="utf-8")
+        edited = re.sub(r"^(title:\s*\n\s+zh:\s*)(.+)$", r"\1实时预览已更新", text, count=1, flags=re.M)
+        if edited == text:
+            edited = re.sub(r"^(title:\s*\{zh:\s*)([^,}]+)", r"\1实时预览已更新", text, count=1, flags=re.M)
+        assert edited != text
+        case_file.write_text(edited, encoding="utf-8")
+        assert wait_for(lambda: "实时预览已更新" in (fetch(url) or ""), 60), "the edit never reached the served page"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
