@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Time a full site build on N synthetic cases.
 
-Copies the bundled content (documents, milestones, competition sites, statistics, pages) into a
-temporary folder, adds N valid bilingual excellent cases, and runs the real MkDocs build in this
+Copies the bundled sample content into a temporary folder, adds N valid bilingual excellent
+cases, and runs the real MkDocs build in this
 process. Prints wall seconds, pages per second and peak memory.
 
     .venv/bin/python benchmarks/build_bench.py --cases 1000
@@ -66,10 +66,9 @@ def synthetic_case(index: int, rng: random.Random) -> dict:
 
 
 def prepare(workdir: Path, cases: int, seed: int) -> Path:
-    """Bundled content without its excellent cases, plus `cases` synthetic ones."""
+    """The bundled sample content plus `cases` synthetic excellent cases."""
     content = workdir / "cases"
-    shutil.copytree(ROOT / "cases", content, ignore=shutil.ignore_patterns("excellent"))
-    (content / "excellent").mkdir()
+    shutil.copytree(ROOT / "cases", content)
     rng = random.Random(seed)
     for index in range(cases):
         data = synthetic_case(index, rng)
