@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -10,7 +11,9 @@ from bs4 import BeautifulSoup
 from tests.helpers import SEEDS
 
 PLAN_2024 = SEEDS / "000_561335649e3144fb.txt"
-needs_seeds = pytest.mark.skipif(not PLAN_2024.exists(), reason="the seed documents (../shared/seeds) are not beside this checkout")
+# CI always has shared/ beside the clone: there, a missing seed is a failure, not a skip.
+needs_seeds = pytest.mark.skipif(not PLAN_2024.exists() and not os.environ.get("CI"),
+                                 reason="the seed documents (../shared/seeds) are not beside this checkout")
 
 
 def annex(number: int) -> list[str]:
