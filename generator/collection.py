@@ -90,7 +90,7 @@ class Collection:
     def missing_translations(self) -> list[MissingTranslation]:
         out: list[MissingTranslation] = []
         for (kind, entry_id), source in sorted(self.sources.items()):
-            entry = self._entry(kind, entry_id)
+            entry = self.entry(kind, entry_id)
             if entry is None:
                 continue
             for loc, text in _texts(entry):
@@ -98,7 +98,7 @@ class Collection:
                     out.append(MissingTranslation(source.display, format_path(loc), text.zh))
         return out
 
-    def _entry(self, kind: str, entry_id: str) -> BaseModel | None:
+    def entry(self, kind: str, entry_id: str) -> BaseModel | None:
         table = {"excellent": self.cases, "competition": self.sites, "milestones": self.milestones,
                  "pages": self.pages, "statistics": self.plans, "documents": self.documents}[kind]
         return table.get(entry_id)
@@ -240,7 +240,7 @@ def _check_links(collection: Collection, diagnostics: Diagnostics, documents_ok:
     if not documents_ok:  # its own errors are reported; every citation would fail too
         return
     for (kind, entry_id), source in sorted(collection.sources.items()):
-        entry = collection._entry(kind, entry_id)
+        entry = collection.entry(kind, entry_id)
         for list_name in ("sources", "documents"):
             for index, ref in enumerate(getattr(entry, list_name, None) or []):
                 if hasattr(ref, "document") and ref.document not in collection.documents:

@@ -47,7 +47,7 @@ def publish_media(collection: Collection, cache_dir: Path, diagnostics: Diagnost
     cache_dir.mkdir(parents=True, exist_ok=True)
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     for (kind, entry_id), source in sorted(collection.sources.items()):
-        entry = collection._entry(kind, entry_id)
+        entry = collection.entry(kind, entry_id)
         for index, item in enumerate(getattr(entry, "media", None) or []):
             original = collection.media_path(kind, entry_id, item)
             try:

@@ -124,6 +124,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             return markdown
         page.meta["title"] = spec.title
         page.meta["showcase_lang"] = spec.lang
+        page.meta["showcase_alternates"] = {lang: urls.page_url(spec.route, lang) for lang in ("zh", "en")}
         if spec.description:
             page.meta["description"] = spec.description
         if spec.hide:

@@ -62,7 +62,7 @@ class Text(Strict):
 
 # --- partial dates --------------------------------------------------------------------------
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class PartialDate:
     """A year, a year-month or a full date: sources often give only 2014 or 2024年4月."""
 
@@ -79,7 +79,9 @@ class PartialDate:
         return out
 
     def sort_key(self) -> tuple[int, int, int]:
-        return (self.year, self.month or 0, self.day or 0)
+        # "April 2024" sorts after "9 April 2024": an event known only to the month is usually
+        # one that the dated events of that month set in motion (a plan, then its competition).
+        return (self.year, self.month or 13, self.day or 32)
 
     def display(self, lang: Lang) -> str:
         if lang == "zh":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from urllib.parse import urlparse
+from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
@@ -222,3 +223,18 @@ def test_content_cannot_inject_script(tmp_path):
                 assert not str(element.get(attr, "")).startswith(("javascript:", "https://evil", "x")), element
         if url == urls.case(entry_id):
             assert "<script>alert(1)</script>摘要" in article.get_text()  # shown as text, harmlessly
+
+
+def test_sitemap_pairs_every_page_with_its_other_language(tmp_path, monkeypatch, sample_collection):
+    monkeypatch.setenv("SHOWCASE_SITE_URL", "https://example.org/showcase/")
+    site = tmp_path / "site"
+    assert build(Path(__file__).resolve().parents[2] / "cases", site).returncode == 0
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    entries = ElementTree.parse(site / "sitemap.xml").getroot().findall("s:url", ns)
+    assert len(entries) == 2 * len(expected_routes(sample_collection))
+    for entry in entries:
+        loc = entry.find("s:loc", ns).text
+        lang, route = urls.split(loc.removeprefix("https://example.org/showcase/"))
+        links = {link.get("hreflang"): link.get("href") for link in entry.findall("x:link", ns)}
+        assert links == {"zh": f"https://example.org/showcase/{route}", "en": f"https://example.org/showcase/en/{route}"}
+    assert "lastmod" not in (site / "sitemap.xml").read_text(encoding="utf-8")
