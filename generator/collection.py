@@ -11,7 +11,7 @@ import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 from pydantic import BaseModel
 
@@ -258,7 +258,7 @@ def _unknown_ref(source: SourceFile, loc: tuple, value: str, known: list[str], n
 def _check_media(root: Path, read: list[tuple[str, SourceFile]], diagnostics: Diagnostics) -> None:
     """Media paths are checked on the raw data, so they are reported even in an entry that has
     other errors: the editor sees every problem in one run."""
-    for kind, source in read:
+    for _kind, source in read:
         items = source.data.get("media") if isinstance(source.data, dict) else None
         if not isinstance(items, list):
             continue

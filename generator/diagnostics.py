@@ -8,13 +8,14 @@ read Chinese first and the build log has no notion of a reader's locale.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
-from typing import Iterable, Literal
+from enum import StrEnum
+from typing import Literal
+from collections.abc import Iterable
 
 Lang = Literal["zh", "en"]
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 

@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no content folder at {content}", file=sys.stderr)
         return 1
     written = kept = 0
-    for source, entry_id, folder, name, kind in placeholder_media(content):
+    for _source, entry_id, folder, name, kind in placeholder_media(content):
         target = folder / name
         if target.exists() and not args.force:
             kept += 1

@@ -127,7 +127,7 @@ def parse_partial_date(value: Any) -> PartialDate:
                 try:
                     dt.date(y, m or 1, d or 1)
                 except ValueError:
-                    raise PydanticCustomError("invalid_date", "invalid date {value}", {"value": value})
+                    raise PydanticCustomError("invalid_date", "invalid date {value}", {"value": value}) from None
                 if not 1900 <= y <= 2100:
                     raise PydanticCustomError("invalid_date", "invalid date {value}", {"value": value})
                 return PartialDate(y, m, d)
@@ -181,7 +181,7 @@ class Location(Strict):
     note: Text | None = None
 
     @model_validator(mode="after")
-    def _inside_shanghai(self) -> "Location":
+    def _inside_shanghai(self) -> Location:
         inside = SHANGHAI_LAT[0] <= self.lat <= SHANGHAI_LAT[1] and SHANGHAI_LON[0] <= self.lon <= SHANGHAI_LON[1]
         if not inside:
             swapped = SHANGHAI_LAT[0] <= self.lon <= SHANGHAI_LAT[1] and SHANGHAI_LON[0] <= self.lat <= SHANGHAI_LON[1]

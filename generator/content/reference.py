@@ -36,7 +36,7 @@ def _norm(text: str) -> str:
 
 
 class UnknownTerm(ValueError):
-    def __init__(self, vocabulary: "Vocabulary", value: object, suggestions: list[Term]):
+    def __init__(self, vocabulary: Vocabulary, value: object, suggestions: list[Term]):
         self.vocabulary, self.value, self.suggestions = vocabulary, value, suggestions
         super().__init__(f"{value!r} is not a {vocabulary.noun_en}")
 

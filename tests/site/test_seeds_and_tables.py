@@ -57,6 +57,7 @@ def test_competition_site_pages_match_annex2(sample_site, sample_collection):
     for number, district, street, name, construction, area in annex2_rows():
         site = next(s for s in sample_collection.sites.values() if s.number == int(number))
         assert (site.street.zh, site.name.zh, site.floor_area_m2) == (street, name, float(area))
+        assert site.construction == {"新建": "new", "改造更新": "renewal"}[construction]
         assert sample_collection.reference.districts[site.district].zh == district
         page = soup(sample_site, f"competition/{site.id}")
         assert page.h1.get_text(strip=True) == name
