@@ -98,6 +98,10 @@ def _diagnostic(source: SourceFile, model: type[BaseModel], err: dict) -> Diagno
         else:
             hint = Bilingual("可用字段：" + "、".join(allowed), "valid fields: " + ", ".join(allowed))
         return make("unknown_field", f"未知字段“{name}”", f"unknown field '{name}'", hint)
+    blank = value is None or (kind == "unknown_term" and ctx.get("value") in (None, ""))
+    if kind in ("string_too_short", "too_short") or (blank and (kind.endswith("_type") or kind == "unknown_term")):
+        return make("empty_value", f"“{label_zh}”（{name}）不能为空", f"'{name}' must not be empty",
+                    Bilingual("请填写内容", "fill it in"))
     if kind == "unknown_term":
         vocabulary = getattr(reference(), ctx["vocabulary"])
         suggestions = [vocabulary[key] for key in ctx.get("suggestions", [])]
@@ -123,9 +127,6 @@ def _diagnostic(source: SourceFile, model: type[BaseModel], err: dict) -> Diagno
         return make("invalid_id", f"{_value_text(value)} 不是有效的编号", f"{_value_text(value)} is not a valid id",
                     Bilingual("只用小写拼音字母、数字和连字符，例如 changning-ningjuli",
                               "use lower-case letters, digits and hyphens only, e.g. changning-ningjuli"))
-    if kind in ("string_too_short", "too_short"):
-        return make("empty_value", f"“{label_zh}”（{name}）不能为空", f"'{name}' must not be empty",
-                    Bilingual("请填写内容", "fill it in"))
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return make("wrong_type", f"{_value_text(value)} 不是整数", f"{_value_text(value)} is not a whole number",
                     Bilingual("只写数字，例如 2024", "write digits only, e.g. 2024"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import textwrap
 from pathlib import Path
 
@@ -93,6 +94,14 @@ def test_missing_required_field(tmp_path):
     error = only_error(errors, "missing_field")
     assert error.field == "year"
     assert "year" in error.message.en and "年份" in error.message.zh
+
+
+@pytest.mark.parametrize("field, blank", [("year", "year:"), ("district", "district:"), ("summary", "summary:")])
+def test_blank_required_field_says_it_is_empty(tmp_path, field, blank):
+    text = re.sub(rf"^{field}:.*$", blank, VALID_CASE, count=1, flags=re.M)
+    _, errors = check(tmp_path, {"excellent/changning-test.yaml": text})
+    error = only_error(errors, "empty_value")
+    assert error.field == field and "must not be empty" in error.message.en and "不能为空" in error.message.zh
 
 
 def test_unknown_field_suggests_the_right_one(tmp_path):
