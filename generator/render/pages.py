@@ -87,6 +87,7 @@ class PageRenderer:
             autoescape=select_autoescape(default=True, default_for_string=True),
             undefined=StrictUndefined,  # a typo in a template fails the build instead of printing nothing
             trim_blocks=True, lstrip_blocks=True,
+            auto_reload=False,  # one renderer serves one build; templates do not change under it
         )
         self._markdown_cache: dict[str, str] = {}
 
