@@ -28,6 +28,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from markupsafe import escape
 
 from . import urls
 from .collection import load_collection
@@ -128,11 +129,14 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         spec = self.specs.get(page.file.src_uri)
         if spec is None:
             return markdown
-        page.meta["title"] = spec.title
+        # MkDocs treats page titles as HTML (it takes them from rendered headings) and its theme
+        # environment does not autoescape: Material prints title and description raw into <title>,
+        # <meta> and the header. Content is untrusted, so hand them over escaped.
+        page.meta["title"] = str(escape(spec.title))
         page.meta["showcase_lang"] = spec.lang
         page.meta["showcase_alternates"] = {lang: urls.page_url(spec.route, lang) for lang in ("zh", "en")}
         if spec.description:
-            page.meta["description"] = spec.description
+            page.meta["description"] = str(escape(spec.description))
         if spec.hide:
             page.meta["hide"] = list(spec.hide)
         return ""

@@ -139,8 +139,10 @@ class PageRenderer:
         html = self.env.get_template(template).render(lang=lang, route=route, title=title, c=self.collection,
                                                       ref=self.collection.reference, **helpers, **context)
         toc = [(int(level), anchor, _TAGS.sub("", text).strip()) for level, anchor, text in _ANCHOR.findall(html)]
+        # Every page gets a meta description in its own language (else Material falls back to the
+        # Chinese site_description of mkdocs.yml on English pages).
         return PageSpec(route=route, lang=lang, title=title, html=html, toc=toc,
-                        description=description, hide=hide)
+                        description=description or self.strings.get("site_tagline", lang), hide=hide)
 
     def _helpers(self, route: str, lang: Lang) -> dict[str, Callable]:
         strings, media = self.strings, self.media

@@ -63,6 +63,8 @@ def test_html_lang_and_ui_language_follow_the_page(sample_site, sample_collectio
     for route in expected_routes(sample_collection):
         page = html(sample_site, urls.page_url(route, lang))
         assert page.html["lang"] == lang, route
+        description = page.select_one("meta[name=description]")["content"]
+        assert bool(re.search(r"[\u4e00-\u9fff]", description)) == (lang == "zh") or lang == "zh", (route, description)
         tabs = [a.get_text(strip=True) for a in page.select(".md-tabs__link")]
         assert tabs[1] == ("优秀案例" if lang == "zh" else "Excellent cases"), route
 
@@ -238,3 +240,27 @@ def test_sitemap_pairs_every_page_with_its_other_language(tmp_path, monkeypatch,
         links = {link.get("hreflang"): link.get("href") for link in entry.findall("x:link", ns)}
         assert links == {"zh": f"https://example.org/showcase/{route}", "en": f"https://example.org/showcase/en/{route}"}
     assert "lastmod" not in (site / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_titles_and_descriptions_cannot_break_out_of_the_page_head(tmp_path):
+    """Material prints page titles and descriptions into <title>, <meta> and the header unescaped."""
+    content = copy_content(tmp_path)
+    case = next((content / "excellent").glob("*.yaml"))
+    text = case.read_text(encoding="utf-8")
+    hostile_title = '</title><script>alert(1)</script>&lt;b&gt; "引号"'
+    hostile_summary = '"><script>alert(2)</script> 含 "引号" & <和>'
+    text = re.sub(r"^title:.*?(?=^\w)", "title: {zh: '%s', en: '%s'}\n" % (hostile_title, hostile_title), text, count=1, flags=re.M | re.S)
+    text = re.sub(r"^summary:.*?(?=^\w)", "summary: {zh: '%s'}\n" % hostile_summary, text, count=1, flags=re.M | re.S)
+    case.write_text(text, encoding="utf-8")
+    site = tmp_path / "site"
+    result = build(content, site)
+    assert result.returncode == 0, result.stderr
+    entry_id = re.search(r"^id: (\S+)", text, re.M).group(1)
+    for url in (urls.case(entry_id), urls.page_url(urls.case(entry_id), "en")):
+        page = BeautifulSoup(page_file(site, url).read_text(encoding="utf-8"), "html.parser")
+        scripts = [s.get("src") for s in page.find_all("script") if not s.get("src") and "alert" in s.get_text()]
+        assert scripts == []
+        assert page.title.get_text().startswith(hostile_title)
+        assert page.select_one("meta[name=description]")["content"] == hostile_summary
+        assert page.h1.get_text(strip=True) == hostile_title.strip()
+        assert hostile_title in page.select_one(".md-header__topic:last-child").get_text()
