@@ -68,6 +68,12 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.templates_dir = self._path(config, self.config.templates_dir)
         self.cache_dir = self._path(config, self.config.cache_dir)
         self.project_dir = Path(config.config_file_path).parent.resolve()
+        site_dir = Path(config.site_dir).resolve()
+        for precious in (self.content_dir, self.templates_dir, self.project_dir):
+            # The build replaces site_dir wholesale: it must never be, or contain, what people wrote.
+            if site_dir == precious or precious.is_relative_to(site_dir):
+                raise PluginError(f"site_dir（{site_dir}）不能是或包含 {precious}，否则生成网站时会覆盖其中的内容 / "
+                                  f"site_dir ({site_dir}) must not be or contain {precious}: the build replaces site_dir")
         config.extra["alternate"] = [{"name": "中文", "link": "./", "lang": "zh"},
                                      {"name": "English", "link": "en/", "lang": "en"}]
         if self.config.atomic_output:

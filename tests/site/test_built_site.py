@@ -265,3 +265,12 @@ def test_titles_and_descriptions_cannot_break_out_of_the_page_head(tmp_path):
         assert page.select_one("meta[name=description]")["content"] == hostile_summary
         assert page.h1.get_text(strip=True) == hostile_title.strip()
         assert hostile_title in page.select_one(".md-header__topic:last-child").get_text()
+
+
+def test_site_dir_pointing_at_the_content_is_refused(tmp_path):
+    content = copy_content(tmp_path)
+    before = sorted(p.relative_to(content) for p in content.rglob("*"))
+    for target in (content, tmp_path):
+        result = build(content, target)
+        assert result.returncode != 0 and "must not be or contain" in result.stdout + result.stderr
+    assert sorted(p.relative_to(content) for p in content.rglob("*")) == before
