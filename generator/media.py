@@ -84,5 +84,7 @@ def _publish_one(original: Path, kind: str, entry_id: str, cache_dir: Path, publ
             os.replace(tmp, cached)
             size_file.write_text(f"{width}x{height}")
             published.reencoded += 1
-    name = Path(original.name).stem + suffix
+    # Keep the editor's file name; append the published format only when it differs, so two
+    # originals can never land on the same published path (photo.jpeg and photo.jpg, say).
+    name = original.name if original.suffix.lower() == suffix else original.name + suffix
     return MediaFile(urls.media(kind, entry_id, name), cached, width, height)

@@ -59,3 +59,14 @@ def test_broken_image_is_reported_with_entry_and_file(tmp_path):
     errors = {(e.file, e.line, e.field) for e in diagnostics.errors if e.code == "media_unreadable"}
     assert errors == {("cases/excellent/changning-test.yaml", 20, "media[1].file"),
                       ("cases/excellent/changning-test.yaml", 22, "media[2].file")}
+
+
+def test_similar_names_publish_to_different_paths(tmp_path):
+    png = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(png, "PNG")
+    jpeg = photo_with_gps_and_rotation()
+    collection = content_with_media(tmp_path, {"a.jpg": jpeg, "a.jpeg": jpeg, "a.png": png.getvalue()})
+    published = publish_media(collection, tmp_path / "cache", Diagnostics())
+    paths = {published.get("excellent", "changning-test", name).site_path for name in ("a.jpg", "a.jpeg", "a.png")}
+    assert paths == {"media/excellent/changning-test/a.jpg", "media/excellent/changning-test/a.jpeg.jpg",
+                     "media/excellent/changning-test/a.png"}
