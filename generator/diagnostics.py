@@ -67,17 +67,6 @@ class Diagnostic:
     def sort_key(self) -> tuple:
         return (self.file, self.line or 0, self.field or "", self.code)
 
-    def as_dict(self) -> dict:
-        return {
-            "severity": self.severity.value,
-            "code": self.code,
-            "file": self.file,
-            "line": self.line,
-            "field": self.field,
-            "message": {"zh": self.message.zh, "en": self.message.en},
-            "hint": {"zh": self.hint.zh, "en": self.hint.en} if self.hint else None,
-        }
-
 
 @dataclass
 class Diagnostics:

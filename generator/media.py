@@ -62,25 +62,23 @@ def publish_media(collection: Collection, cache_dir: Path, diagnostics: Diagnost
 
 def _publish_one(original: Path, kind: str, entry_id: str, cache_dir: Path, published: PublishedMedia) -> MediaFile:
     digest = hashlib.sha256(original.read_bytes() + PIPELINE_VERSION.encode()).hexdigest()[:32]
-    with Image.open(original) as probe:
-        fmt = probe.format or "JPEG"
-    suffix = OUTPUT_FORMATS.get(fmt, ".jpg")
-    cached = cache_dir / f"{digest}{suffix}"
-    size_file = cache_dir / f"{digest}.size"
-    if cached.exists() and size_file.exists():
-        width, height = (int(v) for v in size_file.read_text().split("x"))
-    else:
-        with Image.open(original) as image:
+    with Image.open(original) as image:  # opening reads the header only; pixels load on a miss
+        save_format = image.format if image.format in OUTPUT_FORMATS else "JPEG"
+        suffix = OUTPUT_FORMATS[save_format]
+        cached = cache_dir / f"{digest}{suffix}"
+        size_file = cache_dir / f"{digest}.size"
+        if cached.exists() and size_file.exists():
+            width, height = (int(v) for v in size_file.read_text().split("x"))
+        else:
             image.load()
-            image = ImageOps.exif_transpose(image)  # apply the camera's rotation before dropping EXIF
-            if suffix == ".jpg" and image.mode not in ("RGB", "L"):
-                image = image.convert("RGB")
-            width, height = image.size
+            upright = ImageOps.exif_transpose(image)  # apply the camera's rotation before dropping EXIF
+            if save_format == "JPEG" and upright.mode not in ("RGB", "L"):
+                upright = upright.convert("RGB")
+            width, height = upright.size
             tmp = cached.with_suffix(cached.suffix + f".{os.getpid()}.tmp")
             # A fresh save with no exif/icc/xmp arguments writes pixels only.
-            save_format = {".jpg": "JPEG", ".png": "PNG", ".webp": "WEBP"}[suffix]
             options = {"quality": 85, "optimize": True} if save_format == "JPEG" else {}
-            image.save(tmp, save_format, **options)
+            upright.save(tmp, save_format, **options)
             os.replace(tmp, cached)
             size_file.write_text(f"{width}x{height}")
             published.reencoded += 1

@@ -33,7 +33,6 @@ from markupsafe import escape
 from . import urls
 from .collection import load_collection
 from .content.reference import DATA_DIR
-from .diagnostics import Diagnostics
 from .media import publish_media
 from .render.pages import PageRenderer, PageSpec
 
@@ -57,7 +56,6 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.media_files: list = []
         self.final_site_dir: str | None = None
         self.building_dir: str | None = None
-        self.diagnostics = Diagnostics()
 
     # --- configuration -----------------------------------------------------------------------
     def _path(self, config: MkDocsConfig, value: str) -> Path:
@@ -91,7 +89,6 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         media = None
         if collection is not None:
             media = publish_media(collection, self.cache_dir, diagnostics)
-        self.diagnostics = diagnostics
         for diagnostic in diagnostics:
             (log.error if diagnostic.is_error else log.warning)(diagnostic.format_bilingual())
         if diagnostics.has_errors() or collection is None or media is None:

@@ -64,9 +64,6 @@ class Vocabulary:
     def __len__(self) -> int:
         return len(self.terms)
 
-    def keys(self) -> list[str]:
-        return [t.key for t in self.terms]
-
     def resolve(self, value: object) -> str:
         """Canonical key for any accepted spelling, or UnknownTerm with close matches."""
         if isinstance(value, str):

@@ -194,8 +194,7 @@ class PageRenderer:
             return media.get(kind, entry_id, item.file)
 
         return {"t": t, "link": link, "asset": asset, "tx": tx, "md": md, "term": term, "date": date,
-                "number": number, "document": document, "media_item": media_item,
-                "other_lang": "en" if lang == "zh" else "zh"}
+                "number": number, "document": document, "media_item": media_item}
 
     def _markdown(self, text: str) -> str:
         # Both languages share many bodies (fallbacks), so cache by text.
