@@ -98,10 +98,13 @@ class Collection:
                     out.append(MissingTranslation(source.display, format_path(loc), text.zh))
         return out
 
+    def table(self, kind: str) -> dict:
+        """The entries of one kind, by id ("documents" included)."""
+        return {"excellent": self.cases, "competition": self.sites, "milestones": self.milestones,
+                "pages": self.pages, "statistics": self.plans, "documents": self.documents}[kind]
+
     def entry(self, kind: str, entry_id: str) -> BaseModel | None:
-        table = {"excellent": self.cases, "competition": self.sites, "milestones": self.milestones,
-                 "pages": self.pages, "statistics": self.plans, "documents": self.documents}[kind]
-        return table.get(entry_id)
+        return self.table(kind).get(entry_id)
 
 
 def _texts(model: BaseModel, loc: tuple = ()) -> Iterator[tuple[tuple, Text]]:
@@ -179,9 +182,7 @@ def load_collection(root: Path, display_root: Path | None = None) -> tuple[Colle
             continue
         id_files[key] = source
         collection.sources[key] = source
-        table = {"excellent": collection.cases, "competition": collection.sites, "milestones": collection.milestones,
-                 "pages": collection.pages, "statistics": collection.plans}[kind]
-        table[entry.id] = entry
+        collection.table(kind)[entry.id] = entry
         if path.stem != entry.id:
             diagnostics.add(warning("file_name_differs", source.display, source.line_for(("id",)), "id",
                                     f"文件名与编号“{entry.id}”不一致", f"the file name differs from the id '{entry.id}'",

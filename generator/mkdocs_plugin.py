@@ -137,6 +137,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         # <meta> and the header. Content is untrusted, so hand them over escaped.
         page.meta["title"] = str(escape(spec.title))
         page.meta["showcase_lang"] = spec.lang
+        # the page in each language (site-relative): read by the language switch and the sitemap
         page.meta["showcase_alternates"] = {lang: urls.page_url(spec.route, lang) for lang in ("zh", "en")}
         if spec.description:
             page.meta["description"] = str(escape(spec.description))
@@ -158,14 +159,15 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         route = spec.route if spec else urls.split(page.url)[1]
         assert self.renderer is not None
         current = urls.page_url(route, lang)
+        alternates = page.meta.get("showcase_alternates") or {other: urls.counterpart(current, other) for other in ("zh", "en")}
         context["showcase"] = {
             "lang": lang,
             "site_name": self.renderer.site_name(lang),
             "home": urls.relative(urls.page_url(urls.HOME, lang), current),
             "alternates": [
                 {"lang": other, "name": self.renderer.strings.get(f"language_{other}", lang),
-                 "url": urls.relative(urls.counterpart(current, other), current), "current": other == lang}
-                for other in ("zh", "en")
+                 "url": urls.relative(url, current), "current": other == lang}
+                for other, url in alternates.items()
             ],
             "nav": [{"title": title, "url": urls.relative(urls.page_url(item_route, lang), current),
                      "active": item_route == route or (item_route and route.startswith(item_route))}

@@ -23,13 +23,15 @@ import io
 import sys
 from pathlib import Path
 
-import yaml
 from PIL import Image, ImageDraw, ImageFont
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from generator.collection import entry_files  # noqa: E402
+from generator.load import read_yaml  # noqa: E402
 
 WIDTH, HEIGHT = 1200, 800
 QUALITY = 80
 MAX_BYTES = 60 * 1024
-SKIP_FILES = {"documents.yaml"}
 
 # Calm background / shape colour pairs (muted greens, blues, sands, greys).
 PALETTE = [
@@ -117,19 +119,17 @@ def encode(image: Image.Image) -> bytes:
 
 
 def placeholder_media(content: Path):
-    """(yaml path, entry id, media folder, file name, kind) for every placeholder media item."""
-    for path in sorted(content.rglob("*.y*ml")):
-        if path.suffix not in (".yaml", ".yml") or path.name in SKIP_FILES or path.name.startswith((".", "_")):
+    """(yaml path, entry id, media folder, file name, kind) for every placeholder media item.
+
+    Entries are found exactly as the build finds them (generator.collection.entry_files), and
+    read without validation: the build refuses them until their placeholder files exist."""
+    for _kind, path in entry_files(content):
+        source, problems = read_yaml(path, content.parent)
+        if source is None:
+            for problem in problems:
+                print(f"skip {problem.format('en')}", file=sys.stderr)
             continue
-        # Skip YAML that sits inside another entry's media folder.
-        if any((parent.with_suffix(".yaml")).is_file() or (parent.with_suffix(".yml")).is_file()
-               for parent in path.parents if content in parent.parents):
-            continue
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            print(f"skip {path}: {exc}", file=sys.stderr)
-            continue
+        data = source.data
         if not isinstance(data, dict):
             continue
         entry_id = str(data.get("id") or path.stem)
