@@ -173,9 +173,10 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                      "active": item_route == route or (item_route and route.startswith(item_route))}
                     for title, item_route in self.renderer.nav(lang)],
         }
-        # Material prints config.site_name in the header, title and drawer; pages render one at a
-        # time, so naming the site in the page's language here is safe.
+        # Material prints config.site_name (header, title, drawer) and config.copyright (footer);
+        # pages render one at a time, so setting them in the page's language here is safe.
         config.site_name = self.renderer.site_name(lang)
+        config.copyright = self.renderer.strings.get("footer_credit", lang)
         return context
 
     # --- output ------------------------------------------------------------------------------

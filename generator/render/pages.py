@@ -186,15 +186,20 @@ class PageRenderer:
                 return ""
             return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
-        def document(ref: SourceRef) -> dict:
-            doc = self.collection.documents[ref.document]
-            return {"doc": doc, "section": ref.section}
+        def citations(refs: list[SourceRef]) -> list[dict]:
+            """One item per cited document, in order of first citation, with all sections cited."""
+            grouped: dict[str, dict] = {}
+            for ref in refs:
+                item = grouped.setdefault(ref.document, {"doc": self.collection.documents[ref.document], "sections": []})
+                if ref.section and ref.section not in item["sections"]:
+                    item["sections"].append(ref.section)
+            return list(grouped.values())
 
         def media_item(kind: str, entry_id: str, item) -> dict:
             return media.get(kind, entry_id, item.file)
 
         return {"t": t, "link": link, "asset": asset, "tx": tx, "md": md, "term": term, "date": date,
-                "number": number, "document": document, "media_item": media_item}
+                "number": number, "citations": citations, "media_item": media_item}
 
     def _markdown(self, text: str) -> str:
         # Both languages share many bodies (fallbacks), so cache by text.
