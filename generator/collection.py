@@ -49,6 +49,9 @@ class MissingTranslation:
     file: str
     field: str
     zh: str
+    line: int | None = None
+    path: Path | None = None  # the entry's file on disk
+    loc: tuple = ()  # the Text's place inside the entry, e.g. ("media", 0, "caption")
 
 
 @dataclass
@@ -87,16 +90,20 @@ class Collection:
     def media_path(self, kind: str, entry_id: str, media: Media) -> Path:
         return (self.media_folder(kind, entry_id) / media.file).resolve()
 
-    def missing_translations(self) -> list[MissingTranslation]:
-        out: list[MissingTranslation] = []
+    def texts(self) -> Iterator[tuple[SourceFile, tuple, Text]]:
+        """Every bilingual text of every entry: (its file, its place in the entry, the text)."""
         for (kind, entry_id), source in sorted(self.sources.items()):
             entry = self.entry(kind, entry_id)
-            if entry is None:
-                continue
-            for loc, text in _texts(entry):
-                if not text.en:
-                    out.append(MissingTranslation(source.display, format_path(loc), text.zh))
-        return out
+            if entry is not None:
+                for loc, text in _texts(entry):
+                    if kind == "documents":  # one file holds every document: prefix the list position
+                        index = list(self.documents).index(entry_id)
+                        loc = ("documents", index, *loc)
+                    yield source, loc, text
+
+    def missing_translations(self) -> list[MissingTranslation]:
+        return [MissingTranslation(source.display, format_path(loc), text.zh, source.line_for(loc), source.path, loc)
+                for source, loc, text in self.texts() if not text.en]
 
     def table(self, kind: str) -> dict:
         """The entries of one kind, by id ("documents" included)."""
@@ -140,8 +147,10 @@ def entry_files(root: Path) -> Iterator[tuple[str, Path]]:
                     yield kind, Path(dirpath) / name
 
 
-def load_collection(root: Path, display_root: Path | None = None) -> tuple[Collection | None, Diagnostics]:
-    """Read and check the whole content folder. Returns the Collection only when there is no error;
+def load_collection(root: Path, display_root: Path | None = None,
+                    keep_partial: bool = False) -> tuple[Collection | None, Diagnostics]:
+    """Read and check the whole content folder. Returns the Collection only when there is no error
+    (with `keep_partial`, also then: the valid entries, for checks that look further);
     every error and warning found comes back at once."""
     root = root.resolve()
     shown_root = display_root.resolve() if display_root else root.parent
@@ -193,7 +202,7 @@ def load_collection(root: Path, display_root: Path | None = None) -> tuple[Colle
     _check_plans(collection, diagnostics)
     _warn_unread_yaml(root, shown_root, diagnostics)
 
-    if diagnostics.has_errors():
+    if diagnostics.has_errors() and not keep_partial:
         return None, diagnostics
     return collection, diagnostics
 

@@ -73,9 +73,15 @@ class Diagnostics:
     """An ordered, de-duplicated bag of diagnostics collected across a whole run."""
 
     items: list[Diagnostic] = field(default_factory=list)
+    _seen: set[Diagnostic] = field(default_factory=set, repr=False)
+
+    def __post_init__(self) -> None:
+        items, self.items = self.items, []
+        self.extend(items)
 
     def add(self, diagnostic: Diagnostic) -> None:
-        if diagnostic not in self.items:
+        if diagnostic not in self._seen:  # a set: thousands of warnings must not cost n² comparisons
+            self._seen.add(diagnostic)
             self.items.append(diagnostic)
 
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:

@@ -1,0 +1,112 @@
+"""Editorial review: things that are not errors but that an editor should fix before publishing.
+
+The build needs none of this to succeed (except readable images, which it also refuses); `showcase check` reports it as warnings so staff can
+work through them (missing English, missing alt text, photos too small to look sharp, a point
+that lies outside the district the entry names, a case without a real photograph).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from PIL import Image, UnidentifiedImageError
+
+from . import geo
+from .collection import Collection
+from .diagnostics import Bilingual, Diagnostic, Diagnostics, error, format_path, warning
+
+# Case pages show a photo up to about 800 CSS pixels wide; 1200 px keeps it sharp on phones and
+# high-density screens (issue 5 derives 480/960/1600 px copies from the original).
+MIN_IMAGE_WIDTH = 1200
+# Boundaries are simplified (edges within ~100 m) and many points are street-level estimates:
+# a point this close to the stated district is not worth an editor's time.
+DISTRICT_TOLERANCE_M = 300
+
+
+def review(collection: Collection) -> Diagnostics:
+    found = Diagnostics()
+    for check in (_missing_english, _media_problems, _district_mismatches, _cases_without_photo):
+        found.extend(check(collection))
+    return found
+
+
+def _missing_english(collection: Collection) -> Iterator[Diagnostic]:
+    for item in collection.missing_translations():
+        yield warning("missing_english", item.file, item.line, item.field,
+                      "缺少英文", "the English text is missing",
+                      Bilingual("页面暂以中文显示并标注；运行 showcase translations 导出待译清单",
+                                "the page shows the Chinese, marked; run `showcase translations` to list what needs translating"))
+
+
+def _entries_with_media(collection: Collection):
+    for kind in ("excellent", "competition", "milestones"):
+        for entry_id, entry in collection.table(kind).items():
+            yield kind, entry_id, entry
+
+
+def _media_problems(collection: Collection) -> Iterator[Diagnostic]:
+    for kind, entry_id, entry in _entries_with_media(collection):
+        source = collection.sources[(kind, entry_id)]
+        for index, item in enumerate(entry.media):
+            loc = ("media", index)
+            if item.alt is None:
+                yield warning("missing_alt", source.display, source.line_for(loc), format_path(loc),
+                              f"图片“{item.file}”没有替代文字（alt）", f"the image '{item.file}' has no alt text",
+                              Bilingual("用一句话写出图片里能看到什么，供读屏软件朗读，例如 alt: 改造后的社区食堂内景",
+                                        "describe in a sentence what the picture shows, for screen readers, e.g. alt: the canteen after renewal"))
+            if item.placeholder:
+                continue
+            path = collection.media_path(kind, entry_id, item)
+            try:
+                with Image.open(path) as image:  # reads the header only
+                    width, height = image.size
+            except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as exc:
+                # the build's media stage refuses it too; say so now rather than at build time
+                yield error("media_unreadable", source.display, source.line_for(loc + ("file",)), format_path(loc + ("file",)),
+                            f"无法读取图片“{item.file}”：{exc}", f"cannot read the image '{item.file}': {exc}",
+                            Bilingual("请提供 JPEG、PNG 或 WebP 格式的完整图片", "provide a complete JPEG, PNG or WebP image"))
+                continue
+            if width < MIN_IMAGE_WIDTH:
+                yield warning("image_too_small", source.display, source.line_for(loc + ("file",)), format_path(loc + ("file",)),
+                              f"图片“{item.file}”只有 {width}×{height} 像素，在页面上会发虚",
+                              f"the image '{item.file}' is only {width}×{height} pixels and will look blurred on the page",
+                              Bilingual(f"请提供宽度至少 {MIN_IMAGE_WIDTH} 像素的原图", f"supply the original, at least {MIN_IMAGE_WIDTH} pixels wide"))
+
+
+def _district_mismatches(collection: Collection) -> Iterator[Diagnostic]:
+    districts = collection.reference.districts
+    for kind in ("excellent", "competition"):
+        for entry_id, entry in collection.table(kind).items():
+            if entry.location is None:
+                continue
+            lat, lon = entry.location.lat, entry.location.lon
+            distance = geo.distance_to_district_m(lat, lon, entry.district)
+            if distance <= DISTRICT_TOLERANCE_M:
+                continue
+            source = collection.sources[(kind, entry_id)]
+            stated = districts[entry.district]
+            actual = geo.district_at(lat, lon)
+            km = f"{distance / 1000:.1f}"
+            if actual:
+                where = districts[actual]
+                zh = f"坐标 ({lat}, {lon}) 位于{where.zh}，距{stated.zh}边界约 {km} 公里"
+                en = f"the point ({lat}, {lon}) lies in {where.en}, about {km} km from {stated.en}"
+            else:
+                zh = f"坐标 ({lat}, {lon}) 不在任何区的陆地范围内，距{stated.zh}约 {km} 公里"
+                en = f"the point ({lat}, {lon}) lies in no district (water?), about {km} km from {stated.en}"
+            yield warning("outside_district", source.display, source.line_for(("location",)), "location", zh, en,
+                          Bilingual(f"请核对坐标或所属区（district: {entry.district}）；坐标用 WGS-84，可在地图上取点",
+                                    f"check the coordinates or the district (district: {entry.district}); coordinates are WGS-84"))
+
+
+def _cases_without_photo(collection: Collection) -> Iterator[Diagnostic]:
+    for entry_id, case in collection.cases.items():
+        if any(not item.placeholder for item in case.media):
+            continue
+        source = collection.sources[("excellent", entry_id)]
+        only_placeholders = bool(case.media)
+        yield warning("no_photo", source.display, source.line_for(("media",)) if case.media else None, "media",
+                      "案例只有占位图，没有实景照片" if only_placeholders else "案例没有照片",
+                      "the case has only placeholder images, no photograph" if only_placeholders else "the case has no photo",
+                      Bilingual(f"把照片放进 {source.display.removesuffix('.yaml')}/ 并在 media: 下列出",
+                                f"put photos in {source.display.removesuffix('.yaml')}/ and list them under media:"))
