@@ -1,0 +1,115 @@
+"""Edit entry files the way a careful person would: change the named values, keep everything else.
+
+ruamel.yaml's round-trip mode keeps comments, key order, quoting and flow/block style, so after
+`import --update` or `translations import` an editor's `git diff` shows only what changed.
+Writes are atomic (temporary file, then rename): a crash never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+Loc = tuple[str | int, ...]
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap a long Chinese line
+    yaml.indent(mapping=2, sequence=4, offset=2)  # "media:\n  - file: x", the layout of our files
+    yaml.allow_unicode = True
+    return yaml
+
+
+def load(path: Path) -> Any:
+    return _yaml().load(path.read_text(encoding="utf-8"))
+
+
+def dumps(document: Any) -> str:
+    stream = io.StringIO()
+    _yaml().dump(document, stream)
+    return stream.getvalue()
+
+
+def write(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def plain(value: Any) -> Any:
+    """A value ready for YAML: multi-line text as a literal block, nested data as ruamel types."""
+    if isinstance(value, str) and "\n" in value:
+        return LiteralScalarString(value.rstrip("\n") + "\n")
+    if isinstance(value, dict):
+        out = CommentedMap()
+        for key, item in value.items():
+            out[key] = plain(item)
+        return out
+    if isinstance(value, (list, tuple)):
+        seq = CommentedSeq(plain(item) for item in value)
+        if all(isinstance(item, (str, int, float)) and "\n" not in str(item) for item in value):
+            seq.fa.set_flow_style()  # short lists read best as [a, b]
+        return seq
+    return value
+
+
+def get(document: Any, loc: Loc) -> Any:
+    node = document
+    for part in loc:
+        if isinstance(part, int):
+            if not isinstance(node, list) or part >= len(node):
+                return None
+            node = node[part]
+        else:
+            if not isinstance(node, dict) or part not in node:
+                return None
+            node = node[part]
+    return node
+
+
+def set_text(document: Any, loc: Loc, lang: str, value: str) -> None:
+    """Set one language of a bilingual text. A text written as a plain string (Chinese only)
+    becomes `{zh: …, en: …}` in the same place, block style, with its comment kept."""
+    parent = get(document, loc[:-1]) if len(loc) > 1 else document
+    key = loc[-1]
+    current = parent[key] if (isinstance(parent, dict) and key in parent) or isinstance(parent, list) else None
+    if isinstance(current, dict):
+        current[lang] = plain(value)
+        return
+    mapping = CommentedMap()
+    if current is not None and str(current).strip():
+        mapping["zh"] = current
+    mapping[lang] = plain(value)
+    if isinstance(parent, dict) and key in parent:
+        comment = parent.ca.items.get(key)
+        token = comment[2] if comment and len(comment) > 2 else None
+        parent[key] = mapping
+        if token is not None:
+            # `street: 田林街道  # …` -> `street:  # …` with the languages below: the comment stays
+            # (comment[1] holds comment lines above the key: kept as they are)
+            mapping.ca.comment = [token, None]
+    else:
+        parent[key] = mapping
+
+
+def set_value(document: Any, loc: Loc, value: Any) -> None:
+    """Set a value, creating the mappings on the way (e.g. location.lat in an entry without location)."""
+    node = document
+    for part in loc[:-1]:
+        nxt = node[part] if (isinstance(node, list) or (isinstance(node, dict) and part in node)) else None
+        if not isinstance(nxt, (dict, list)):
+            nxt = CommentedMap()
+            node[part] = nxt
+        node = nxt
+    key = loc[-1]
+    if isinstance(node, dict) and key in node and node[key] == value:
+        return
+    node[key] = plain(value)

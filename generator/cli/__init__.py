@@ -1,0 +1,82 @@
+"""`showcase`: the one command publicity staff use (new, check, template, import, translations,
+serve, build).
+
+The command tree is built for one language at a time (help, prompts and messages all follow
+it), chosen by `--lang`, SHOWCASE_LANG or the locale (see i18n.py). Exit codes: 0 ok, 1 the
+content has errors (or the work failed), 2 the command was used wrongly.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from .i18n import Lang, Say, detect_lang
+from .common import ZhHelpFormatter, lang_option
+
+
+def build_cli(lang: Lang) -> click.Group:
+    from . import check, new, sheets, site, translate
+
+    say = Say(lang)
+
+    @click.group(
+        help=say("上海“15分钟社区生活圈”案例展示网站的内容工具：新建条目、检查、电子表格导入、翻译清单、预览。\n\n"
+                 "在项目文件夹（有 mkdocs.yml 的文件夹）里运行。用 --lang en 显示英文。",
+                 "Content tool for the Shanghai 15-minute community life circle showcase: new entries, checks, "
+                 "spreadsheet import, translation lists, preview.\n\n"
+                 "Run it in the project folder (the one with mkdocs.yml). Use --lang zh for Chinese."),
+        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    )
+    @lang_option(say)
+    @click.help_option("-h", "--help", help=say("显示帮助并退出", "Show this message and exit."))
+    @click.version_option(package_name="shanghai-15min-showcase", message="%(prog)s %(version)s",
+                          help=say("显示版本并退出", "Show the version and exit."))
+    def cli() -> None:
+        pass
+
+    for module in (new, check, sheets, translate, site):
+        for command in module.commands(say):
+            cli.add_command(command)
+    return cli
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = detect_lang(argv)
+    say = Say(lang)
+    if lang == "zh":
+        click.Context.formatter_class = ZhHelpFormatter
+    cli = build_cli(lang)
+    try:
+        code = cli.main(args=argv, prog_name="showcase", standalone_mode=False)
+    except click.exceptions.UsageError as exc:
+        # click's own words are English; frame them, and say where help is
+        prefix = say("用法有误", "Usage error")
+        if exc.ctx is not None:
+            click.echo(exc.ctx.get_usage(), err=True)
+        click.echo(f"{prefix}: {exc.format_message()}", err=True)
+        click.echo(say(f"运行 showcase {exc.ctx.command_path.removeprefix('showcase').strip() + ' ' if exc.ctx else ''}--help 查看说明",
+                       f"run `showcase {exc.ctx.command_path.removeprefix('showcase').strip() + ' ' if exc.ctx else ''}--help` for help"),
+                   err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo(say("已取消", "Cancelled"), err=True)
+        sys.exit(1)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        click.echo(f"{say('错误', 'Error')}: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # a bug of ours, not the user's: say so plainly, details on request
+        if os.environ.get("SHOWCASE_DEBUG"):
+            raise
+        click.echo(say(f"内部错误（不是您的操作问题）：{type(exc).__name__}: {exc}\n请把这条信息和所用命令告诉技术人员；设置 SHOWCASE_DEBUG=1 可显示详细信息。",
+                       f"internal error (not something you did): {type(exc).__name__}: {exc}\n"
+                       "please pass this message and the command on to the developers; set SHOWCASE_DEBUG=1 for details."), err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
