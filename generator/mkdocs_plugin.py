@@ -9,7 +9,8 @@ What it adds to a plain MkDocs build:
   languages;
 - output is written beside the target folder and swapped in only when the build succeeded, so a
   failed build leaves the last good site untouched;
-- `mkdocs serve` reloads when content, templates or reference data change.
+- `mkdocs serve` reloads when content, templates or reference data change; a mistake made while
+  serving keeps the last good content on screen under a banner that lists the errors.
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
+        # Defining on_startup makes MkDocs keep this instance across `serve` rebuilds, which is
+        # what lets a broken save fall back to the last good collection.
+        self.serving = False
+        self.last_good = None  # (collection, media) of the last build without errors, when serving
+        self.serve_errors: list = []  # errors shown in the banner while serving the last good content
         self.specs: dict[str, PageSpec] = {}
         self.renderer: PageRenderer | None = None
         self.media_files: list = []
@@ -58,6 +64,10 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.building_dir: str | None = None
 
     # --- configuration -----------------------------------------------------------------------
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+        self.last_good = None
+
     def _path(self, config: MkDocsConfig, value: str) -> Path:
         return (Path(config.config_file_path).parent / value).resolve()
 
@@ -91,9 +101,19 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             media = publish_media(collection, self.cache_dir, diagnostics)
         for diagnostic in diagnostics:
             (log.error if diagnostic.is_error else log.warning)(diagnostic.format_bilingual())
+        self.serve_errors = []
         if diagnostics.has_errors() or collection is None or media is None:
             summary = diagnostics.summary()
-            raise PluginError(f"内容有误，未生成网站（{summary.zh}）/ content has errors, site not built ({summary.en})")
+            if not (self.serving and self.last_good):
+                raise PluginError(f"内容有误，未生成网站（{summary.zh}）/ content has errors, site not built ({summary.en})")
+            # While previewing, a half-typed file must not blank the browser: show the last good
+            # content and put the errors on every page.
+            log.error("内容有误，预览仍显示上次正确的内容（%s）/ content has errors; the preview keeps the last good content (%s)",
+                      summary.zh, summary.en)
+            self.serve_errors = [d for d in diagnostics if d.is_error]
+            collection, media = self.last_good
+        elif self.serving:
+            self.last_good = (collection, media)
 
         missing = collection.missing_translations()
         if missing:
@@ -162,6 +182,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         alternates = page.meta.get("showcase_alternates") or {other: urls.counterpart(current, other) for other in ("zh", "en")}
         context["showcase"] = {
             "lang": lang,
+            "errors": [d.format(lang) for d in self.serve_errors],
+            "errors_title": self.renderer.strings.get("serve_errors_title", lang),
             "site_name": self.renderer.site_name(lang),
             "home": urls.relative(urls.page_url(urls.HOME, lang), current),
             "alternates": [

@@ -1,4 +1,5 @@
-"""`mkdocs serve` picks up a YAML edit under cases/ and serves the rebuilt page."""
+"""`showcase serve` (mkdocs serve underneath) picks up a YAML edit under cases/ and serves the rebuilt
+page; a YAML mistake keeps the last good page with a banner naming file and line."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 from tests.helpers import ROOT, copy_content
 
@@ -44,8 +46,8 @@ def test_yaml_edit_triggers_a_rebuild(tmp_path):
     port = free_port()
     env = {**os.environ, "SHOWCASE_CONTENT_DIR": str(content), "SHOWCASE_CACHE_DIR": str(tmp_path / "cache"),
            "NO_MKDOCS_2_WARNING": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(ROOT / "mkdocs.yml"),
-                               "-a", f"127.0.0.1:{port}"],
+    showcase = Path(sys.executable).with_name("showcase")
+    server = subprocess.Popen([str(showcase), "serve", "--content", str(content), "-a", f"127.0.0.1:{port}"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/cases/{case_id}/"
     try:
@@ -57,6 +59,21 @@ def test_yaml_edit_triggers_a_rebuild(tmp_path):
         assert edited != text
         case_file.write_text(edited, encoding="utf-8")
         assert wait_for(lambda: "实时预览已更新" in (fetch(url) or ""), 60), "the edit never reached the served page"
+
+        # A mistake while serving: the page keeps the last good content and shows the error.
+        broken = edited.replace("\ndistrict:", "\ndistrict: [unclosed\ndistrict_typo:", 1)
+        assert broken != edited
+        case_file.write_text(broken, encoding="utf-8")
+        page = wait_for(lambda: (html := fetch(url) or "") and "sc-serve-errors" in html and html, 60)
+        assert page, "no error banner after a broken save"
+        banner = page.split('class="sc-serve-errors"', 1)[1].split("</div>", 1)[0]
+        assert case_file.name in banner and re.search(rf"{re.escape(case_file.name)}:\d+", banner)
+        assert "实时预览已更新" in page  # the last good content is still there
+        english = fetch(f"http://127.0.0.1:{port}/en/cases/{case_id}/") or ""
+        assert "The content has errors" in english
+
+        case_file.write_text(edited.replace("实时预览已更新", "改正后"), encoding="utf-8")
+        assert wait_for(lambda: (html := fetch(url) or "") and "改正后" in html and "sc-serve-errors" not in html, 60)
     finally:
         server.terminate()
         server.wait(timeout=20)
