@@ -1,0 +1,179 @@
+"""`showcase check`: every error class of the content model and the editorial warnings, with file,
+line and field, in both languages; exit codes 0 / 1 / 2; JSON for machines."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from tests.cli.helpers import check_json, showcase
+from tests.helpers import copy_content
+
+GOOD_CASE = """\
+id: {id}
+title: {{zh: 测试案例, en: Test case}}
+district: 长宁区
+year: 2024
+types: [人民坊]
+location: {{lat: 31.2196, lon: 121.4242}}
+summary: {{zh: 摘要。, en: Summary.}}
+media:
+  - {{file: photo.jpg, alt: {{zh: 照片, en: Photo}}}}
+"""
+
+# (file name, text, code, line, field): one entry per error class the content model knows
+BROKEN = [
+    ("syntax.yaml", "id: syntax\ntitle: [unclosed\n", "yaml_syntax", 2, None),
+    ("tabs.yaml", "id: tabs\ntitle:\n\tzh: 标题\n", "yaml_syntax", 3, None),
+    ("dupkey.yaml", GOOD_CASE.format(id="dupkey") + "year: 2025\n", "duplicate_key", 10, None),
+    ("unknown-field.yaml", GOOD_CASE.format(id="unknown-field").replace("year:", "yaer:"), "unknown_field", 4, "yaer"),
+    ("missing-field.yaml", GOOD_CASE.format(id="missing-field").replace("year: 2024\n", ""), "missing_field", None, "year"),
+    ("bad-district.yaml", GOOD_CASE.format(id="bad-district").replace("长宁区", "浦东新"), "unknown_district", 3, "district"),
+    ("bad-service.yaml", GOOD_CASE.format(id="bad-service").replace("types: [人民坊]", "types: [人民坊]\nservices: [党群服务, 食堂服务]"), "unknown_service", 6, "services[2]"),
+    ("bad-date.yaml", GOOD_CASE.format(id="bad-date").replace("year: 2024", "year: 2024\ncompleted: 2024-13"), "invalid_date", 5, "completed"),
+    ("outside.yaml", GOOD_CASE.format(id="outside").replace("lat: 31.2196, lon: 121.4242", "lat: 121.4242, lon: 31.2196"), "outside_shanghai", 6, "location"),
+    ("bad-id.yaml", GOOD_CASE.format(id="Bad_ID"), "invalid_id", 1, "id"),
+    ("empty.yaml", GOOD_CASE.format(id="empty").replace("{zh: 测试案例, en: Test case}", '""'), "empty_value", 2, "title.zh"),
+    ("wrong-type.yaml", GOOD_CASE.format(id="wrong-type").replace("year: 2024", "year: 二〇二四"), "wrong_type", 4, "year"),
+    ("range.yaml", GOOD_CASE.format(id="range").replace("year: 2024", "year: 2024\nfloor_area_m2: -5"), "out_of_range", 5, "floor_area_m2"),
+    ("media-missing.yaml", GOOD_CASE.format(id="media-missing").replace("photo.jpg", "phot.jpg"), "media_missing", 9, "media[1].file"),
+    ("media-outside.yaml", GOOD_CASE.format(id="media-outside").replace("photo.jpg", "../../../etc/passwd"), "media_outside", 9, "media[1].file"),
+]
+
+
+def _case(content: Path, name: str, text: str, photo: bool = True) -> Path:
+    path = content / "excellent" / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    if photo:
+        folder = path.with_suffix("")
+        folder.mkdir(exist_ok=True)
+        Image.new("RGB", (1600, 1000), (120, 140, 160)).save(folder / "photo.jpg")
+    return path
+
+
+@pytest.fixture(scope="module")
+def broken_content(tmp_path_factory) -> Path:
+    content = copy_content(tmp_path_factory.mktemp("broken"))
+    for name, text, *_ in BROKEN:
+        _case(content, name, text)
+    _case(content, "dup-a.yaml", GOOD_CASE.format(id="same-id"))
+    _case(content, "dup-b.yaml", GOOD_CASE.format(id="same-id"))
+    site = (content / "competition" / "2024-04-huayang.yaml")
+    site.write_text(site.read_text(encoding="utf-8").replace("case: changning-huayang-renminfang", "case: changning-huayang-renminfan"), encoding="utf-8")
+    return content
+
+
+@pytest.fixture(scope="module")
+def broken_report(broken_content) -> dict:
+    code, report = check_json(broken_content)
+    assert code == 1
+    return report
+
+
+@pytest.mark.parametrize("name, text, code, line, field", BROKEN, ids=[b[0] for b in BROKEN])
+def test_every_error_class_names_file_line_and_field(broken_report, name, text, code, line, field):
+    found = [d for d in broken_report["diagnostics"] if d["file"].endswith(f"excellent/{name}")]
+    assert any(d["code"] == code for d in found), f"{name}: {[d['code'] for d in found]}"
+    hit = next(d for d in found if d["code"] == code)
+    assert hit["severity"] == "error"
+    if line is not None:
+        assert hit["line"] == line, hit
+    if field is not None:
+        assert hit["field"] == field, hit
+    assert hit["message"]["zh"] and hit["message"]["en"] and hit["message"]["zh"] != hit["message"]["en"]
+
+
+def test_cross_file_errors(broken_report):
+    codes = {(d["code"], Path(d["file"]).name) for d in broken_report["diagnostics"]}
+    assert ("duplicate_id", "dup-b.yaml") in codes
+    assert ("unknown_reference", "2024-04-huayang.yaml") in codes
+    hit = next(d for d in broken_report["diagnostics"] if d["code"] == "unknown_reference")
+    assert "changning-huayang-renminfang" in hit["hint"]["en"]  # did you mean …
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("zh", "bad-district.yaml:3: district: '浦东新' 不是上海的区；您是不是要写 浦东新区 (pudong)？"),
+    ("en", "bad-district.yaml:3: district: '浦东新' is not a Shanghai district; did you mean 浦东新区 (pudong)?"),
+])
+def test_text_output_in_the_users_language(broken_content, lang, expected):
+    result = showcase("check", "--content", str(broken_content), lang=lang)
+    assert result.returncode == 1
+    assert expected in result.stdout
+    assert ("检查未通过" if lang == "zh" else "check failed") in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_checking_one_file_reports_only_that_file(broken_content):
+    code, report = check_json(broken_content, str(broken_content / "excellent" / "bad-date.yaml"))
+    assert code == 1
+    assert {Path(d["file"]).name for d in report["diagnostics"]} == {"bad-date.yaml"}
+    code, report = check_json(broken_content, str(broken_content / "competition"))
+    assert code == 1  # the broken case link
+    assert all("/competition/" in d["file"] for d in report["diagnostics"])
+
+
+def test_sample_content_passes_with_its_known_warnings():
+    from tests.helpers import ROOT
+    code, report = check_json(ROOT / "cases")
+    assert code == 0, [d for d in report["diagnostics"] if d["severity"] == "error"]
+    codes = [d["code"] for d in report["diagnostics"]]
+    assert codes.count("total_mismatch") == 2  # Annex 1's printed 六艺亭 totals, kept as printed
+    assert "missing_english" in codes
+    assert report["summary"]["errors"] == 0
+
+
+def test_editorial_warnings(tmp_path):
+    content = copy_content(tmp_path)
+    # no English, no alt text, a photo too small, a point in the wrong district, no photo at all
+    _case(content, "editorial.yaml", """\
+        id: editorial
+        title: 只有中文
+        district: 长宁区
+        year: 2024
+        types: [人民坊]
+        location: {lat: 31.2304, lon: 121.4737}
+        summary: 摘要。
+        media:
+          - {file: small.jpg}
+        """, photo=False)
+    folder = content / "excellent" / "editorial"
+    folder.mkdir()
+    Image.new("RGB", (640, 480), (10, 20, 30)).save(folder / "small.jpg")
+    _case(content, "no-photo.yaml", GOOD_CASE.format(id="no-photo").replace(
+        "media:\n  - {file: photo.jpg, alt: {zh: 照片, en: Photo}}\n", ""), photo=False)
+
+    code, report = check_json(content, str(content / "excellent"))
+    assert code == 0  # warnings only
+    mine = [d for d in report["diagnostics"] if Path(d["file"]).name == "editorial.yaml"]
+    by_code = {d["code"]: d for d in mine}
+    assert {d["field"] for d in mine if d["code"] == "missing_english"} == {"title", "summary"}
+    assert by_code["missing_english"]["line"] in (2, 7)
+    assert by_code["missing_alt"]["field"] == "media[1]" and by_code["missing_alt"]["line"] == 9
+    assert by_code["image_too_small"]["line"] == 9 and "640" in by_code["image_too_small"]["message"]["en"]
+    outside = by_code["outside_district"]
+    assert outside["line"] == 6
+    assert "Huangpu" in outside["message"]["en"] and "黄浦区" in outside["message"]["zh"]  # People's Square
+    assert " km " in outside["message"]["en"]
+    no_photo = [d for d in report["diagnostics"] if Path(d["file"]).name == "no-photo.yaml" and d["code"] == "no_photo"]
+    assert no_photo and "no photo" in no_photo[0]["message"]["en"]
+    assert all(d["severity"] == "warning" for d in mine)
+
+
+def test_unreadable_image_is_an_error(tmp_path):
+    content = copy_content(tmp_path)
+    path = _case(content, "truncated.yaml", GOOD_CASE.format(id="truncated"))
+    (path.with_suffix("") / "photo.jpg").write_bytes(b"not an image at all")
+    code, report = check_json(content, str(path))
+    assert code == 1
+    hit = next(d for d in report["diagnostics"] if d["code"] == "media_unreadable")
+    assert hit["line"] == 9 and hit["field"] == "media[1].file"
+
+
+def test_errors_only(broken_content):
+    result = showcase("check", "--content", str(broken_content), "--errors-only", "--format", "json", lang="en")
+    report = json.loads(result.stdout)
+    assert report["diagnostics"] and all(d["severity"] == "error" for d in report["diagnostics"])

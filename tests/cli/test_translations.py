@@ -1,0 +1,109 @@
+"""`showcase translations`: list, export to CSV, fill, import back; comments survive; stale
+English is found; rows that point outside the content folder are refused."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from tests.cli.helpers import showcase
+from tests.helpers import copy_content
+
+
+@pytest.fixture()
+def content(tmp_path):
+    return copy_content(tmp_path)
+
+
+def export(content: Path, tmp_path: Path, lang: str = "en") -> tuple[Path, list[list[str]]]:
+    path = tmp_path / "to-translate.csv"
+    result = showcase("translations", "--content", str(content), "-o", str(path), lang=lang)
+    assert result.returncode == 0, result.stdout + result.stderr
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens the Chinese correctly
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    return path, rows
+
+
+def write(path: Path, rows: list[list[str]]) -> None:
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+
+
+def test_lists_missing_english_as_a_table(content):
+    zh = showcase("translations", "--content", str(content), lang="zh")
+    en = showcase("translations", "--content", str(content), lang="en")
+    assert zh.returncode == en.returncode == 0
+    assert "jiading-jiadingzhen-palm-treasure.yaml" in en.stdout and "body" in en.stdout
+    assert "缺少英文" in zh.stdout and "missing" in en.stdout
+
+
+def test_export_fill_import_round_trip_keeps_everything_else(content, tmp_path):
+    case = content / "excellent" / "chongming-chengqiao-neighbourhood-centre.yaml"
+    text = case.read_text(encoding="utf-8")
+    # make two more texts Chinese-only, one of them with a comment on its line
+    text = text.replace("\nsummary:", "\n# 摘要待译 / summary to translate\nsummary:", 1)
+    import re
+    text = re.sub(r"^summary:\n  zh: (.+)\n  en: .+$", r"summary: \1   # 只有中文 / Chinese only", text, count=1, flags=re.M)
+    case.write_text(text, encoding="utf-8")
+    before = case.read_text(encoding="utf-8")
+
+    path, rows = export(content, tmp_path)
+    header = rows[0]
+    assert header == ["文件 file", "字段 field", "状态 status", "中文原文 Chinese", "现有英文 current English", "英文译文 English translation"]
+    files = {(r[0], r[1]) for r in rows[1:]}
+    assert ("excellent/jiading-jiadingzhen-palm-treasure.yaml", "body") in files
+    assert ("excellent/chongming-chengqiao-neighbourhood-centre.yaml", "summary") in files
+    for row in rows[1:]:
+        row[5] = f"EN for {row[1]} <&> \"quoted\": ok"
+    write(path, rows)
+
+    result = showcase("translations", "import", str(path), "--content", str(content), lang="en")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"wrote {len(rows) - 1} translation(s)" in result.stdout
+
+    after = case.read_text(encoding="utf-8")
+    assert "# 摘要待译 / summary to translate" in after and "# 只有中文 / Chinese only" in after
+    added = [line for line in after.splitlines() if line not in before.splitlines()]
+    assert any('EN for summary <&> \\"quoted\\": ok' in line or "EN for summary <&> \"quoted\": ok" in line for line in added), added
+    # untouched lines all still there, in order
+    kept = [line for line in before.splitlines() if line in after.splitlines()]
+    assert len(before.splitlines()) - len(kept) <= 1
+    listing = showcase("translations", "--content", str(content), lang="en")
+    assert "every text has its English" in listing.stdout
+    import yaml
+    assert yaml.safe_load(after)["summary"]["en"] == "EN for summary <&> \"quoted\": ok"
+
+
+def test_stale_english_after_the_chinese_changes(content, tmp_path):
+    path, rows = export(content, tmp_path)
+    for row in rows[1:]:
+        row[5] = "Translated"
+    write(path, rows)
+    assert showcase("translations", "import", str(path), "--content", str(content), lang="en").returncode == 0
+    case = content / "excellent" / "jiading-jiadingzhen-palm-treasure.yaml"
+    case.write_text(case.read_text(encoding="utf-8").replace("本条目为示意案例", "本条目为示意案例（已修改）"), encoding="utf-8")
+    listing = showcase("translations", "--content", str(content), "--format", "csv", lang="en")
+    lines = list(csv.reader(listing.stdout.splitlines()))
+    stale = [r for r in lines[1:] if r[0].endswith("jiading-jiadingzhen-palm-treasure.yaml")]
+    assert stale and stale[0][1] == "body" and stale[0][2] == "stale" and stale[0][4] == "Translated"
+
+
+def test_rows_that_do_not_match_are_skipped_with_reasons(content, tmp_path):
+    path, rows = export(content, tmp_path)
+    header = rows[0]
+    rows = [header,
+            ["../../etc/passwd", "title", "", "", "", "evil"],
+            ["excellent/changning-ningjuli.yaml", "no_such_field", "", "", "", "x"],
+            ["excellent/jiading-jiadingzhen-palm-treasure.yaml", "body", "", "中文已经不同了", "", "Old translation"]]
+    write(path, rows)
+    before = (content / "excellent" / "jiading-jiadingzhen-palm-treasure.yaml").read_bytes()
+    result = showcase("translations", "import", str(path), "--content", str(content), lang="en")
+    assert result.returncode == 1
+    assert "is not an entry file of the content folder" in result.stdout
+    assert "has no translatable field 'no_such_field'" in result.stdout
+    assert "changed after export" in result.stdout
+    assert (content / "excellent" / "jiading-jiadingzhen-palm-treasure.yaml").read_bytes() == before
