@@ -38,7 +38,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from generator.geo import gcj02_to_wgs84  # noqa: E402
+from generator.geo import _in_polygon, gcj02_to_wgs84  # noqa: E402
 
 DATA = ROOT / "generator" / "content" / "data"
 OUT_GEOJSON = DATA / "shanghai-districts.geojson"
@@ -374,12 +374,7 @@ def datum_report(root: Path) -> None:
         return out
 
     def inside(rings, lon, lat) -> bool:
-        hit = False
-        for ring in rings:
-            for (x1, y1), (x2, y2) in pairwise(ring):
-                if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
-                    hit = not hit
-        return hit
+        return _in_polygon(rings, lon, lat)  # the even-odd test the site's checks use
 
     def border_distance(data, a, lon, lat) -> float:
         return min(seg_dist((lon, lat), p, q) for ring in data[a] for p, q in pairwise(ring))

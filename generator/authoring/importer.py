@@ -572,9 +572,10 @@ def _media_only_change(key: tuple[str, str], path: Path, document: Any, items: l
                   rows=[f"{r.sheet.title}!{r.number}" for r, *_ in items])
 
 
-def apply_changes(changes: list[Change]) -> None:
+def apply_changes(changes: list[Change], advance=lambda: None) -> None:
     """Write every planned file and copy media. Refuses to overwrite a media file with different
-    content (checked for all changes before anything is written)."""
+    content (checked for all changes before anything is written). `advance` is called once per
+    change (a progress bar)."""
     for change in changes:
         for original, target in change.media:
             if target.exists() and target.read_bytes() != original.read_bytes():
@@ -593,3 +594,4 @@ def apply_changes(changes: list[Change]) -> None:
         for original, target in change.media:
             if not target.exists():
                 shutil.copyfile(original, target)
+        advance()

@@ -74,13 +74,27 @@ def needed(collection: Collection, content_dir: Path) -> list[Needed]:
     return out
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    """Spreadsheet programs run a cell that starts with = + - @ as a formula; a leading ' makes
+    it text (OWASP's advice for CSV injection). `_uncell` takes it off again on import."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _uncell(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
+
+
 def to_csv(items: list[Needed], lang: str) -> str:
     """UTF-8 with BOM (Excel opens Chinese correctly), bilingual headers."""
     stream = io.StringIO()
     writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow([HEADERS[c] for c in COLUMNS])
     for item in items:
-        writer.writerow([item.file, item.field, STATUS_NAMES[item.status].get(lang), item.zh, item.en_current, ""])
+        writer.writerow([item.file, item.field, STATUS_NAMES[item.status].get(lang), _cell(item.zh),
+                         _cell(item.en_current), ""])
     return "\ufeff" + stream.getvalue()
 
 
@@ -140,7 +154,7 @@ def read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
         raise KeyError("columns")
     out = []
     for number, row in enumerate(rows[1:], start=2):
-        item = {key: (row[i] if i < len(row) else "") for i, key in enumerate(keys) if key}
+        item = {key: _uncell(row[i] if i < len(row) else "") for i, key in enumerate(keys) if key}
         out.append((number, item))
     return out
 

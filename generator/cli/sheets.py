@@ -121,7 +121,9 @@ def commands(say: Say) -> list[click.Command]:
             out.print(say("试运行：未写入任何文件", "dry run: nothing was written"), style="bold")
             return OK
         try:
-            apply_changes(result.changes)
+            with progress() as bar:
+                task = bar.add_task(say("写入", "writing"), total=len(result.changes))
+                apply_changes(result.changes, advance=lambda: bar.advance(task))
         except FileExistsError as exc:
             out.print(say(f"错误：{exc} 已存在且内容不同，不会覆盖；未写入任何文件", f"error: {exc} exists with different content and is not overwritten; nothing was written"), style="bold red")
             return FAILED

@@ -107,3 +107,21 @@ def test_rows_that_do_not_match_are_skipped_with_reasons(content, tmp_path):
     assert "has no translatable field 'no_such_field'" in result.stdout
     assert "changed after export" in result.stdout
     assert (content / "excellent" / "jiading-jiadingzhen-palm-treasure.yaml").read_bytes() == before
+
+
+def test_text_that_looks_like_a_formula_is_exported_as_text_and_round_trips(content, tmp_path):
+    import yaml
+    case = content / "excellent" / "jiading-jiadingzhen-palm-treasure.yaml"
+    text = case.read_text(encoding="utf-8")
+    start = text.index("title:\n")
+    end = text.index("\n", text.index("  en:", start)) + 1
+    case.write_text(text[:start] + "title: =1+1 嘉定镇试点\n" + text[end:], encoding="utf-8")
+    path, rows = export(content, tmp_path)
+    row = next(r for r in rows if r[0].endswith("jiading-jiadingzhen-palm-treasure.yaml") and r[1] == "title")
+    assert row[3] == "'=1+1 嘉定镇试点"  # a spreadsheet shows it as text and never runs it
+    for r in rows[1:]:
+        r[5] = "Translated"
+    write(path, rows)
+    result = showcase("translations", "import", str(path), "--content", str(content), lang="en")
+    assert result.returncode == 0, result.stdout
+    assert yaml.safe_load(case.read_text(encoding="utf-8"))["title"] == {"zh": "=1+1 嘉定镇试点", "en": "Translated"}
