@@ -46,6 +46,9 @@ class ShowcaseConfig(base.Config):
     cache_dir = c.Type(str, default=".cache/showcase")
     # Build into a sibling folder and swap it in on success (off only for debugging).
     atomic_output = c.Type(bool, default=True)
+    # Map tile providers (see generator/maps/config.py); unset: AutoNavi, then OpenStreetMap.
+    map_tiles = c.Optional(c.Type(list))
+    maps = c.Type(bool, default=True)
 
 
 class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
@@ -123,7 +126,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             for name in files:
                 log.info("  %s: %s", name, ", ".join(m.field for m in missing if m.file == name))
 
-        self.renderer = PageRenderer(collection, self.templates_dir, media)
+        maps = self._map_builder(collection, media) if self.config.maps else None
+        self.renderer = PageRenderer(collection, self.templates_dir, media, maps)
         self.specs = {spec.src_uri: spec for spec in self.renderer.render_all()}
         # Both languages' top-level pages form the nav MkDocs knows about; the theme overrides show
         # each reader only their own language's half. Entry pages stay out of the nav: Material
@@ -131,6 +135,24 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         config.nav = [{lang: [uri for _, route in self.renderer.nav(lang)
                               if (uri := urls.src_uri(route, lang)) in self.specs]} for lang in ("zh", "en")]
         self.media_files = list(media.files.values())
+
+    def _map_builder(self, collection, media):
+        from .maps.build import MapBuilder
+        from .maps.config import TileConfigError, providers
+        from .render.pages import Strings
+
+        try:
+            tiles, notes = providers(self.config.map_tiles)
+        except TileConfigError as exc:
+            raise PluginError(f"mkdocs.yml: showcase: {exc}") from None
+        for note in notes:
+            log.info(note)
+        thumbnails = {}
+        for kind in ("excellent", "competition"):
+            for entry_id, entry in collection.table(kind).items():
+                if entry.media:
+                    thumbnails[(kind, entry_id)] = media.get(kind, entry_id, entry.media[0].file).site_path
+        return MapBuilder(collection, tiles, Strings(self.templates_dir / "strings.yaml"), thumbnails)
 
     def on_env(self, env, config: MkDocsConfig, files: Files):
         # Templates do not change during one build; without this, every {% include %} in every
@@ -141,6 +163,16 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         for spec in self.specs.values():
             files.append(File.generated(config, spec.src_uri, content=""))
+        if self.renderer and self.renderer.maps is not None:
+            from .maps.assets import boundary_files, vendor_files
+
+            for path, script in self.renderer.map_scripts.items():
+                files.append(File.generated(config, path, content=script))
+            for item in vendor_files() + boundary_files():
+                if item.source is not None:
+                    files.append(File.generated(config, item.site_path, abs_src_path=str(item.source)))
+                else:
+                    files.append(File.generated(config, item.site_path, content=item.content))
         seen: set[str] = set()
         for item in self.media_files:
             if item.site_path not in seen:

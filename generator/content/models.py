@@ -179,6 +179,25 @@ class Location(Strict):
     lon: float = Field(description="longitude, WGS-84")
     approximate: bool = False  # street-level placement, not the building's own position
     note: Text | None = None
+    # What the file's numbers are in. Chinese map apps (Amap, Baidu's GCJ mode, Tencent) show
+    # GCJ-02, a few hundred metres off WGS-84 in Shanghai; such points are converted on loading,
+    # so `lat`/`lon` of a loaded Location are always WGS-84.
+    datum: Literal["wgs84", "gcj02"] = "wgs84"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _to_wgs84(cls, value: Any) -> Any:
+        if not isinstance(value, dict) or "datum" not in value:
+            return value
+        datum = str(value.get("datum") or "").lower().replace("-", "").replace("_", "").replace(" ", "")
+        datum = {"wgs84": "wgs84", "gcj02": "gcj02", "gcj": "gcj02", "火星坐标": "gcj02"}.get(datum, value.get("datum"))
+        value = {**value, "datum": datum}
+        lat, lon = value.get("lat"), value.get("lon")
+        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lat, lon))
+        if datum == "gcj02" and numbers:
+            from ..geo import gcj02_to_wgs84  # the geo module has no model imports: no cycle
+            value["lat"], value["lon"] = gcj02_to_wgs84(float(lat), float(lon))
+        return value
 
     @model_validator(mode="after")
     def _inside_shanghai(self) -> Location:

@@ -1,0 +1,188 @@
+"""Which maps the site has, and what is on them.
+
+Every case and competition site with a location gets a small map on its page; the map page and
+the home page show every located entry (clustered, with a filter by kind and district on the map
+page); each district page shows its own. Each map becomes one script file beside its page
+(`…/map.js`), written by folium with our elements, so the page itself stays light.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import folium
+from folium.plugins import MarkerCluster
+from markupsafe import Markup, escape
+
+from .. import geo, urls
+from ..collection import Collection
+from . import assets
+from .config import TileProvider
+from .elements import SafePopup, Setup
+
+# Shanghai as the boundaries file draws it (south-west, north-east), for maps of the whole city.
+SHANGHAI_BOUNDS = [[30.68, 120.85], [31.88, 122.0]]
+KINDS = ("excellent", "competition")
+
+
+@dataclass(frozen=True)
+class Located:
+    kind: str  # excellent | competition
+    entry_id: str
+    route: str
+    district: str
+    lat: float
+    lon: float
+    approximate: bool
+    title: object  # Text
+    detail: str  # year / number, language-neutral
+    thumbnail: str | None  # site path of an image
+
+
+@dataclass
+class MapSpec:
+    """One map on one page: the placeholder's id and attributes, and the script to write."""
+
+    dom_id: str
+    script_path: str  # site path of the map's script, beside its page
+    script: str
+    cluster: bool
+    height: str  # "small" | "large"
+    label: str  # accessible name of the map region
+
+
+@dataclass
+class MapBuilder:
+    collection: Collection
+    providers: list[TileProvider]
+    strings: object  # render.pages.Strings
+    thumbnails: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> site path
+
+    # --- what is located ----------------------------------------------------------------------
+    def located(self) -> list[Located]:
+        c = self.collection
+        out = []
+        for case in c.cases_sorted():
+            if case.location:
+                out.append(Located("excellent", case.id, urls.case(case.id), case.district, case.location.lat,
+                                   case.location.lon, case.location.approximate, case.title, str(case.year),
+                                   self.thumbnails.get(("excellent", case.id))))
+        for site in c.sites_sorted():
+            if site.location:
+                out.append(Located("competition", site.id, urls.site(site.id), site.district, site.location.lat,
+                                   site.location.lon, site.location.approximate, site.name,
+                                   f"{site.year} · {site.number}", self.thumbnails.get(("competition", site.id))))
+        return out
+
+    # --- the maps -------------------------------------------------------------------------------
+    def entry_map(self, kind: str, entry_id: str, lang: str) -> MapSpec | None:
+        item = next((p for p in self.located() if p.kind == kind and p.entry_id == entry_id), None)
+        if item is None:
+            return None
+        return self._render([item], item.route, lang, zoom=(13 if item.approximate else 15),
+                            center=[item.lat, item.lon], boundaries=[item.district], height="small")
+
+    def overview_map(self, route: str, lang: str, filter: bool, height: str = "large") -> MapSpec | None:
+        items = self.located()
+        if not items:
+            return None
+        return self._render(items, route, lang, fit=SHANGHAI_BOUNDS, boundaries=["all"], cluster=True,
+                            filter=filter, height=height)
+
+    def district_map(self, district: str, route: str, lang: str) -> MapSpec:
+        items = [p for p in self.located() if p.district == district]
+        shape = next(d for d in geo.districts() if d.key == district)
+        west, south, east, north = shape.bbox
+        return self._render(items, route, lang, fit=[[south, west], [north, east]], boundaries=[district],
+                            cluster=len(items) > 20, height="large")
+
+    # --- rendering ------------------------------------------------------------------------------
+    def _t(self, key: str, lang: str, **values) -> str:
+        return self.strings.get(key, lang, **values)
+
+    def _render(self, items: list[Located], route: str, lang: str, *, zoom: int = 10, center=None, fit=None,
+                boundaries: list[str], cluster: bool = False, filter: bool = False, height: str) -> MapSpec:
+        page = urls.page_url(route, lang)
+        rel = lambda site_path: urls.relative(site_path, page)  # noqa: E731 - every URL is relative to the page
+        fmap = folium.Map(location=center or [31.2, 121.45], zoom_start=zoom, tiles=None, control_scale=True,
+                          scrollWheelZoom=False, min_zoom=8, max_zoom=18, prefer_canvas=False)
+        bases = []
+        for index, provider in enumerate(self.providers):
+            layer = folium.TileLayer(tiles=provider.url, attr=provider.attribution, name=provider.name(lang),
+                                     subdomains=provider.subdomains, max_zoom=provider.max_zoom, max_native_zoom=provider.max_zoom,
+                                     overlay=False, control=True, show=index == 0)
+            layer.add_to(fmap)
+            bases.append((layer, provider.datum))
+        # A base layer without tiles: the boundaries and markers alone (offline kiosks)
+        offline = folium.FeatureGroup(name=self._t("map_offline_layer", lang), overlay=False, control=True,
+                                      show=not self.providers)
+        offline.add_to(fmap)
+        bases.append((offline, "wgs84"))
+        if not self.providers:
+            bases = bases[-1:]
+
+        parent = MarkerCluster(name=self._t("map_entries_layer", lang), control=False, options={"showCoverageOnHover": False}).add_to(fmap) if cluster else fmap
+        markers = []
+        for item in items:
+            name = item.title.get(lang)
+            marker = folium.Marker(
+                [item.lat, item.lon], title=name, alt=name,
+                icon=folium.DivIcon(html='<span class="sc-pin"></span>', class_name=f"sc-marker sc-marker--{item.kind}",
+                                    icon_size=(22, 22), icon_anchor=(11, 11)),
+                kind=item.kind, district=item.district, wgs=[item.lat, item.lon], entry=item.entry_id)
+            SafePopup(self._popup(item, lang, rel)).add_to(marker)
+            marker.add_to(parent)
+            markers.append(marker)
+        if len(bases) > 1:
+            folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
+        boundary_scripts = [{"key": key, "script": rel(assets.boundary_script(key))} for key in boundaries]
+        Setup(bases, markers, parent if cluster else None, boundary_scripts,
+              self._filter(items, lang) if filter else None, fit).add_to(fmap)
+
+        _number(fmap)
+        fmap.get_root().render()
+        # folium indents generously; JSON strings never span lines, so blank lines and indentation can go
+        script = "\n".join(line.strip() for line in fmap.get_root().script.render().splitlines() if line.strip()) + "\n"
+        label = self._t("map_label_entries", lang, count=len(items))
+        return MapSpec(dom_id=fmap.get_name(), script_path=page + "map.js", script=script, cluster=cluster,
+                       height=height, label=label)
+
+    def _popup(self, item: Located, lang: str, rel) -> str:
+        district = self.collection.reference.districts[item.district].name(lang)
+        kind = self._t(f"map_kind_{item.kind}", lang)
+        thumb = Markup("")
+        if item.thumbnail:
+            thumb = Markup('<img src="{}" alt="" width="120" loading="lazy">').format(rel(item.thumbnail))
+        note = Markup(' · {}').format(self._t("approximate_location", lang)) if item.approximate else ""
+        return str(Markup('<div class="sc-popup">{}<a href="{}"><strong>{}</strong></a><br><span>{} · {} · {}{}</span></div>').format(
+            thumb, rel(urls.page_url(item.route, lang)), escape(item.title.get(lang)), kind, district, item.detail, note))
+
+    def _filter(self, items: list[Located], lang: str) -> dict:
+        ref = self.collection.reference
+        kinds = [k for k in KINDS if any(i.kind == k for i in items)]
+        districts = [d.key for d in ref.districts if any(i.district == d.key for i in items)]
+        count = lambda key, value: sum(1 for i in items if getattr(i, key) == value)  # noqa: E731
+        return {
+            "title": str(escape(self._t("map_filter", lang))),
+            "shown": str(escape(self._t("map_filter_shown", lang))),
+            "groups": [
+                {"key": "kind", "label": str(escape(self._t("map_filter_kind", lang))),
+                 "options": [{"value": k, "label": str(escape(self._t(f"map_kind_{k}", lang))), "count": count("kind", k)} for k in kinds]},
+                {"key": "district", "label": str(escape(self._t("field_district", lang))),
+                 "options": [{"value": d, "label": str(escape(ref.districts[d].name(lang))), "count": count("district", d)} for d in districts]},
+            ],
+        }
+
+
+def _number(fmap: folium.Map) -> None:
+    """folium names elements with random ids; number them instead, so builds are reproducible."""
+    counter = 0
+
+    def walk(element):
+        nonlocal counter
+        element._id = f"{counter}"
+        counter += 1
+        for child in list(element._children.values()):
+            walk(child)
+
+    walk(fmap)
