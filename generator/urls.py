@@ -18,6 +18,12 @@ CASES = "cases/"
 COMPETITION = "competition/"
 RETROSPECTIVE = "retrospective/"
 STATISTICS = "statistics/"
+MAP = "map/"
+DISTRICTS = "districts/"
+
+
+def district(key: str) -> str:
+    return f"{DISTRICTS}{key}/"
 
 
 def case(entry_id: str) -> str:

@@ -54,6 +54,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("nav_competition", urls.COMPETITION),
     NavItem("nav_retrospective", urls.RETROSPECTIVE),
     NavItem("nav_statistics", urls.STATISTICS),
+    NavItem("nav_map", urls.MAP),
     NavItem("nav_about", urls.page("about")),
 )
 
@@ -78,9 +79,11 @@ _TAGS = re.compile(r"<[^>]+>")
 
 
 class PageRenderer:
-    def __init__(self, collection: Collection, templates_dir: Path, media: PublishedMedia):
+    def __init__(self, collection: Collection, templates_dir: Path, media: PublishedMedia, maps=None):
         self.collection = collection
         self.media = media
+        self.maps = maps  # maps.build.MapBuilder, or None for a site without maps
+        self.map_scripts: dict[str, str] = {}  # site path -> script, for every map on a page
         self.strings = Strings(templates_dir / "strings.yaml")
         self.env = Environment(
             loader=FileSystemLoader(templates_dir / "pages"),
@@ -105,18 +108,31 @@ class PageRenderer:
             home = c.pages.get("home")
             pages.append(self._page("home.html", urls.HOME, lang, self.site_name(lang),
                                     home=home, cases=c.cases_sorted()[:6], plan=(c.plans_sorted() or [None])[-1],
-                                    site_count=len(c.sites), hide=("toc",)))
+                                    site_count=len(c.sites), hide=("toc",),
+                                    map=self._map(lambda: self.maps.overview_map(urls.HOME, lang, filter=False, height="medium"))))
+            pages.append(self._page("map.html", urls.MAP, lang, self.strings.get("nav_map", lang), hide=("toc",),
+                                    places=self.maps.located() if self.maps else [],
+                                    map=self._map(lambda: self.maps.overview_map(urls.MAP, lang, filter=True))))
+            for district in c.reference.districts:
+                route = urls.district(district.key)
+                pages.append(self._page("district.html", route, lang, district.name(lang), district=district,
+                                        cases=[x for x in c.cases_sorted() if x.district == district.key],
+                                        sites=[x for x in c.sites_sorted() if x.district == district.key],
+                                        plan_rows=[(plan, row) for plan in c.plans_sorted() for row in plan.rows if row.district == district.key],
+                                        map=self._map(lambda: self.maps.district_map(district.key, route, lang))))
             pages.append(self._page("case_list.html", urls.CASES, lang, self.strings.get("nav_cases", lang),
                                     cases=c.cases_sorted(), hide=("toc",)))
             for case in c.cases_sorted():
                 pages.append(self._page("case.html", urls.case(case.id), lang, case.title.get(lang),
                                         description=case.summary.get(lang), case=case,
-                                        site=c.site_for_case.get(case.id)))
+                                        site=c.site_for_case.get(case.id),
+                                        map=self._map(lambda: self.maps.entry_map("excellent", case.id, lang))))
             pages.append(self._page("competition.html", urls.COMPETITION, lang, self.strings.get("nav_competition", lang),
                                     sites=c.sites_sorted(), hide=("toc",)))
             for site in c.sites_sorted():
                 pages.append(self._page("site.html", urls.site(site.id), lang, site.name.get(lang), site=site,
-                                        case=c.cases.get(site.case) if site.case else None))
+                                        case=c.cases.get(site.case) if site.case else None,
+                                        map=self._map(lambda: self.maps.entry_map("competition", site.id, lang))))
             pages.append(self._page("retrospective.html", urls.RETROSPECTIVE, lang,
                                     self.strings.get("nav_retrospective", lang), years=self._milestones_by_year()))
             pages.append(self._page("statistics.html", urls.STATISTICS, lang, self.strings.get("nav_statistics", lang),
@@ -127,6 +143,15 @@ class PageRenderer:
         return pages
 
     # --- internals ---------------------------------------------------------------------------
+    def _map(self, make):
+        """The map for a page (its script is kept for the build to write), or None."""
+        if self.maps is None:
+            return None
+        spec = make()
+        if spec is not None:
+            self.map_scripts[spec.script_path] = spec.script
+        return spec
+
     def _milestones_by_year(self) -> list[tuple[int, list]]:
         years: dict[int, list] = {}
         for milestone in self.collection.milestones_sorted():
