@@ -43,3 +43,17 @@ _TAG = re.compile(r"<[^>]+>")
 
 def text_of(html: str) -> str:
     return re.sub(r"\s+", " ", _TAG.sub(" ", html)).strip()
+
+
+def configured_tile_host(host: str | None) -> bool:
+    """A host of a tile server that mkdocs.yml names (its {s} subdomains included): the only
+    third-party hosts the site may contact."""
+    from generator.maps.config import providers
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(ROOT / "mkdocs.yml", encoding="utf-8") as handle:
+        config = yaml_load(handle)
+    options = next((p["showcase"] for p in config.get("plugins", []) if isinstance(p, dict) and "showcase" in p), {}) or {}
+    hosts = {p.host for p in providers(options.get("map_tiles"), environ={})[0]}
+    # "{s}" was filled with "a"; any sibling subdomain of the same server counts
+    return bool(host) and any(host == h or host.split(".", 1)[-1] == h.split(".", 1)[-1] for h in hosts)

@@ -192,3 +192,17 @@ def test_a_file_that_is_not_a_workbook(tmp_path, content):
     result = showcase("import", str(bogus), "--content", str(content), lang="en")
     assert result.returncode == 1
     assert "cannot open it as an Excel workbook" in result.stdout and "Traceback" not in result.stdout + result.stderr
+
+
+def test_coordinates_from_a_chinese_map_app_are_marked_and_converted(template, content):
+    from generator import geo
+    from generator.content.models import Location
+
+    glat, glon = geo.wgs84_to_gcj02(31.17, 121.43)
+    fill(template, {"案例": [{**CASE_ROW, "Latitude": round(glat, 6), "Longitude": round(glon, 6), "Datum": "GCJ-02"}]})
+    result = showcase("import", str(template), "--content", str(content), lang="en")
+    assert result.returncode == 0, result.stdout
+    data = yaml.safe_load((content / "excellent" / "xuhui-tianlinshiercunmulinzhongxin.yaml").read_text(encoding="utf-8"))
+    assert data["location"]["datum"] == "GCJ-02"  # the numbers as the district sent them, marked
+    location = Location.model_validate(data["location"])
+    assert abs(location.lat - 31.17) < 1e-5 and abs(location.lon - 121.43) < 1e-5

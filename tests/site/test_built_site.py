@@ -19,7 +19,8 @@ def html(site: Path, url: str) -> BeautifulSoup:
 
 
 def expected_routes(collection) -> list[str]:
-    routes = [urls.HOME, urls.CASES, urls.COMPETITION, urls.RETROSPECTIVE, urls.STATISTICS]
+    routes = [urls.HOME, urls.CASES, urls.COMPETITION, urls.RETROSPECTIVE, urls.STATISTICS, urls.MAP]
+    routes += [urls.district(d.key) for d in collection.reference.districts]
     routes += [urls.case(i) for i in collection.cases] + [urls.site(i) for i in collection.sites]
     routes += [urls.page(i) for i in collection.pages if i != "home"]
     return routes
@@ -211,6 +212,8 @@ def test_content_cannot_inject_script(tmp_path):
                   text, count=1, flags=re.M | re.S)
     text = re.sub(r"^body:.*?(?=^\w|\Z)", 'body: {zh: "正文<script>alert(2)</script>[点我](javascript:alert(3))<img src=https://evil.example/x.png>"}\n',
                   text, count=1, flags=re.M | re.S)
+    # the title reaches the map popup too: a backtick and ${} must not run in the map's script
+    text = re.sub(r"^title:\n  zh: (.+)$", lambda m: "title:\n  zh: '" + m.group(1) + "`${alert(6)}`</script>'", text, count=1, flags=re.M)
     case.write_text(text, encoding="utf-8")
     site = tmp_path / "site"
     result = build(content, site)
@@ -219,13 +222,20 @@ def test_content_cannot_inject_script(tmp_path):
     for url in (urls.case(entry_id), urls.page_url(urls.case(entry_id), "en"), urls.CASES):
         page = page_file(site, url).read_text(encoding="utf-8")
         article = BeautifulSoup(page, "html.parser").select_one("article")
-        assert article.find_all(["script", "iframe", "object", "embed"]) == []
+        ours = [s for s in article.find_all("script") if s.get("src", "").endswith("javascripts/maps.js") and not s.string]
+        assert [e for e in article.find_all(["script", "iframe", "object", "embed"]) if e not in ours] == []
         for element in article.find_all(True):
             assert not [a for a in element.attrs if a.startswith("on")], element
             for attr in ("href", "src"):
                 assert not str(element.get(attr, "")).startswith(("javascript:", "https://evil", "x")), element
         if url == urls.case(entry_id):
             assert "<script>alert(1)</script>摘要" in article.get_text()  # shown as text, harmlessly
+    # the map's popup carries the title as a JSON string: nothing in it can close the script
+    map_script = site / urls.case(entry_id) / "map.js"
+    if map_script.exists():
+        script = map_script.read_text(encoding="utf-8")
+        assert "</script" not in script and "$(`" not in script
+        assert "${alert(6)}" in script  # present, but only inside JSON strings
 
 
 def test_sitemap_pairs_every_page_with_its_other_language(tmp_path, monkeypatch, sample_collection):
@@ -252,6 +262,8 @@ def test_titles_and_descriptions_cannot_break_out_of_the_page_head(tmp_path):
     hostile_summary = '"><script>alert(2)</script> 含 "引号" & <和>'
     text = re.sub(r"^title:.*?(?=^\w)", "title: {zh: '%s', en: '%s'}\n" % (hostile_title, hostile_title), text, count=1, flags=re.M | re.S)
     text = re.sub(r"^summary:.*?(?=^\w)", "summary: {zh: '%s'}\n" % hostile_summary, text, count=1, flags=re.M | re.S)
+    # the title reaches the map popup too: a backtick and ${} must not run in the map's script
+    text = re.sub(r"^title:\n  zh: (.+)$", lambda m: "title:\n  zh: '" + m.group(1) + "`${alert(6)}`</script>'", text, count=1, flags=re.M)
     case.write_text(text, encoding="utf-8")
     site = tmp_path / "site"
     result = build(content, site)
