@@ -86,6 +86,8 @@ CASES = Sheet("案例", "Cases", "excellent", (
     Column("经度", "Longitude", ("location", "lon"), kind="number", width=10,
            note_zh="WGS-84，例如 121.4250", note_en="WGS-84, e.g. 121.4250"),
     Column("位置是否为近似", "Approximate location", ("location", "approximate"), kind="bool", width=10),
+    Column("坐标系", "Datum", ("location", "datum"), kind="datum", width=10,
+           note_zh="从高德、腾讯等国内地图取的坐标选 GCJ-02", note_en="GCJ-02 for points taken from Chinese map apps"),
     Column("地址", "Address", ("address", "zh"), width=20),
     Column("地址（英文）", "Address (English)", ("address", "en"), width=20),
     Column("摘要", "Summary", ("summary", "zh"), required=True, width=40),
@@ -97,7 +99,7 @@ CASES = Sheet("案例", "Cases", "excellent", (
 ), examples=(
     ("", "示例：某某社区睦邻中心", "Example: a neighbourhood centre", "长宁区", "新华路街道", "Xinhua Road Subdistrict",
      2025, "区级优秀案例", "社区嵌入式服务设施", "", "为老服务", "生活服务", "", "", "改造更新", "运营中", "2025-06",
-     1200, "", 31.2075, 121.4280, YES, "", "", "示例行：说明填写方式，不是真实案例。导入前请删除或改成您的案例。",
+     1200, "", 31.2075, 121.4280, YES, "", "", "", "示例行：说明填写方式，不是真实案例。导入前请删除或改成您的案例。",
      "Example row showing how to fill in the sheet; not a real case. Delete it or overwrite it before importing.",
      "", "", YES),
 ))
@@ -116,6 +118,7 @@ SITES = Sheet("人民坊", "Competition sites", "competition", (
     Column("纬度", "Latitude", ("location", "lat"), kind="number", width=10),
     Column("经度", "Longitude", ("location", "lon"), kind="number", width=10),
     Column("位置是否为近似", "Approximate location", ("location", "approximate"), kind="bool", width=10),
+    Column("坐标系", "Datum", ("location", "datum"), kind="datum", width=10),
     Column("对应案例编号", "Case id", ("case",), width=22,
            note_zh="建成后对应的优秀案例的编号", note_en="id of the excellent case the built project became"),
     Column("摘要", "Summary", ("summary", "zh"), width=40),
@@ -123,7 +126,7 @@ SITES = Sheet("人民坊", "Competition sites", "competition", (
     Column("示意内容", "Illustrative", ("illustrative",), kind="bool", width=9),
 ), examples=(
     ("", 2099, 1, "徐汇区", "示例街道", "Example Subdistrict", "示例人民坊", "Example Renminfang", "新建", 1500,
-     31.1800, 121.4400, YES, "", "示例行：不是真实点位。", "Example row; not a real site.", YES),
+     31.1800, 121.4400, YES, "", "", "示例行：不是真实点位。", "Example row; not a real site.", YES),
 ))
 
 MILESTONES = Sheet("大事记", "Milestones", "milestones", (
@@ -166,7 +169,7 @@ EXAMPLE_IMAGE = "示例照片.jpg"  # written beside the template, so its exampl
 
 def vocabularies(ref: Reference) -> dict[str, list[str]]:
     names = {c.vocabulary for s in SHEETS for c in s.columns if c.vocabulary}
-    return {name: [t.zh for t in getattr(ref, name)] for name in sorted(names)} | {"bool": [YES, NO]}
+    return {name: [t.zh for t in getattr(ref, name)] for name in sorted(names)} | {"bool": [YES, NO], "datum": ["WGS-84", "GCJ-02"]}
 
 
 INSTRUCTIONS = [
@@ -228,7 +231,7 @@ def write_template(path: Path, ref: Reference | None = None) -> None:
             if note:
                 cell.comment = Comment(note, "showcase")
             sheet.column_dimensions[get_column_letter(col)].width = column.width
-            source = ranges.get(column.vocabulary or ("bool" if column.kind == "bool" else ""), None)
+            source = ranges.get(column.vocabulary or (column.kind if column.kind in ("bool", "datum") else ""), None)
             if source:
                 rule = DataValidation(type="list", formula1=f"={source}", allow_blank=True, showErrorMessage=True,
                                       errorTitle="请从列表中选择 / Choose from the list",
