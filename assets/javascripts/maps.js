@@ -44,6 +44,24 @@
 
   var BOUNDARY_STYLE = { color: "#37474f", weight: 1.2, opacity: 0.8, fillColor: "#90a4ae", fillOpacity: 0.06, interactive: false };
 
+  /* Markers from the data folium wrote (see generator/maps/elements.py: Places). */
+  var icons = {};
+  function icon(kind) {
+    if (!icons[kind]) icons[kind] = L.divIcon({ className: "sc-marker sc-marker--" + kind, html: '<span class="sc-pin"></span>',
+                                                iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -8] });
+    return icons[kind];
+  }
+  function places(parent, list) {
+    var markers = list.map(function (p) {
+      var m = L.marker([p.lat, p.lon], { icon: icon(p.kind), title: p.title, alt: p.title, keyboard: true,
+                                         kind: p.kind, district: p.district, entry: p.entry, wgs: [p.lat, p.lon] });
+      m.bindPopup(p.popup, { maxWidth: 260 });  // HTML escaped at build time
+      return m;
+    });
+    if (parent.addLayers) parent.addLayers(markers); else markers.forEach(function (m) { m.addTo(parent); });
+    return markers;
+  }
+
   /* Called by the map's own script (folium's output), after it has built the map. */
   function setup(map, o) {
     var box = map.getContainer();
@@ -149,10 +167,6 @@
                           load(vendor + "leaflet.markercluster/MarkerCluster.Default.css", true));
     Promise.all(css)
       .then(function () { return load(vendor + "leaflet/leaflet.js"); })
-      .then(function () {
-        // Our markers all bring their own icon: an empty default spares two image requests
-        L.Marker.prototype.options.icon = L.divIcon({ className: "sc-marker", html: "" });
-      })
       .then(function () { return cluster ? load(vendor + "leaflet.markercluster/leaflet.markercluster.js") : null; })
       .then(function () { return load(box.dataset.script); })
       .then(function () { box.classList.add("sc-map--ready"); })
@@ -161,6 +175,7 @@
 
   window.ShowcaseMaps = {
     setup: setup,
+    places: places,
     toGcj: toGcj,
     boundary: function (key, data) { boundaryData[key] = data; },
     start: start

@@ -10,15 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import re
+from functools import cached_property
+
 import folium
+import xyzservices
 from folium.plugins import MarkerCluster
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from .. import geo, urls
 from ..collection import Collection
 from . import assets
 from .config import TileProvider
-from .elements import SafePopup, Setup
+from .elements import Places, Setup
 
 # Shanghai as the boundaries file draws it (south-west, north-east), for maps of the whole city.
 SHANGHAI_BOUNDS = [[30.68, 120.85], [31.88, 122.0]]
@@ -57,9 +62,14 @@ class MapBuilder:
     providers: list[TileProvider]
     strings: object  # render.pages.Strings
     thumbnails: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> site path
+    _prototypes: dict[tuple[str, str], MapSpec] = field(default_factory=dict, repr=False)
 
     # --- what is located ----------------------------------------------------------------------
     def located(self) -> list[Located]:
+        return self._located
+
+    @cached_property
+    def _located(self) -> list[Located]:
         c = self.collection
         out = []
         for case in c.cases_sorted():
@@ -75,12 +85,42 @@ class MapBuilder:
         return out
 
     # --- the maps -------------------------------------------------------------------------------
+    @cached_property
+    def _by_entry(self) -> dict[tuple[str, str], Located]:
+        return {(p.kind, p.entry_id): p for p in self._located}
+
     def entry_map(self, kind: str, entry_id: str, lang: str) -> MapSpec | None:
-        item = next((p for p in self.located() if p.kind == kind and p.entry_id == entry_id), None)
+        """An entry's own map. All of them differ only in a few values, so folium renders one
+        prototype per kind and language and each entry's script is the prototype with its values
+        put in (folium's rendering costs ~10 ms a map: 20 s for 1,000 cases in two languages)."""
+        item = self._by_entry.get((kind, entry_id))
         if item is None:
             return None
-        return self._render([item], item.route, lang, zoom=(13 if item.approximate else 15),
-                            center=[item.lat, item.lon], boundaries=[item.district], height="small")
+        prototype = self._prototype(kind, lang)
+        place = [self._place(item, lang, self._relative_to(item.route, lang))]
+        values = {
+            _P_LAT: repr(float(item.lat)), _P_LON: repr(float(item.lon)),
+            str(htmlsafe_json_dumps(_P_PLACES)): str(htmlsafe_json_dumps(place, sort_keys=True)),  # as Jinja's tojson
+            _P_DISTRICT: item.district,
+        }
+        script = _P_ZOOM_RE.sub(f'"zoom": {13 if item.approximate else 15}', prototype.script)
+        script = _substitute(script, values)
+        return MapSpec(dom_id=prototype.dom_id, script_path=urls.page_url(item.route, lang) + "map.js", script=script,
+                       cluster=False, height="small", label=prototype.label)
+
+    def _relative_to(self, route: str, lang: str):
+        page = urls.page_url(route, lang)
+        return lambda site_path: urls.relative(site_path, page)
+
+    def _prototype(self, kind: str, lang: str) -> MapSpec:
+        key = (kind, lang)
+        if key not in self._prototypes:
+            # every entry page sits at the same depth, so relative URLs are the same for all
+            route = urls.case(_P_ENTRY) if kind == "excellent" else urls.site(_P_ENTRY)
+            spec = self._render([], route, lang, zoom=_P_ZOOM, center=[_P_LAT_VALUE, _P_LON_VALUE],
+                                boundaries=[_P_DISTRICT], height="small", prototype=True)
+            self._prototypes[key] = spec
+        return self._prototypes[key]
 
     def overview_map(self, route: str, lang: str, filter: bool, height: str = "large") -> MapSpec | None:
         items = self.located()
@@ -101,14 +141,18 @@ class MapBuilder:
         return self.strings.get(key, lang, **values)
 
     def _render(self, items: list[Located], route: str, lang: str, *, zoom: int = 10, center=None, fit=None,
-                boundaries: list[str], cluster: bool = False, filter: bool = False, height: str) -> MapSpec:
+                boundaries: list[str], cluster: bool = False, filter: bool = False, height: str,
+                prototype: bool = False) -> MapSpec:
         page = urls.page_url(route, lang)
         rel = lambda site_path: urls.relative(site_path, page)  # noqa: E731 - every URL is relative to the page
         fmap = folium.Map(location=center or [31.2, 121.45], zoom_start=zoom, tiles=None, control_scale=True,
                           scrollWheelZoom=False, min_zoom=8, max_zoom=18, prefer_canvas=False)
         bases = []
         for index, provider in enumerate(self.providers):
-            layer = folium.TileLayer(tiles=provider.url, attr=provider.attribution, name=provider.name(lang),
+            # an xyzservices provider, not a URL string: folium would search its catalogue of
+            # ~1,000 providers for a string on every map
+            tiles = xyzservices.TileProvider(name=provider.name(lang), url=provider.url, attribution=provider.attribution)
+            layer = folium.TileLayer(tiles=tiles, attr=provider.attribution, name=provider.name(lang),
                                      subdomains=provider.subdomains, max_zoom=provider.max_zoom, max_native_zoom=provider.max_zoom,
                                      overlay=False, control=True, show=index == 0)
             layer.add_to(fmap)
@@ -122,30 +166,26 @@ class MapBuilder:
             bases = bases[-1:]
 
         parent = MarkerCluster(name=self._t("map_entries_layer", lang), control=False, options={"showCoverageOnHover": False}).add_to(fmap) if cluster else fmap
-        markers = []
-        for item in items:
-            name = item.title.get(lang)
-            marker = folium.Marker(
-                [item.lat, item.lon], title=name, alt=name,
-                icon=folium.DivIcon(html='<span class="sc-pin"></span>', class_name=f"sc-marker sc-marker--{item.kind}",
-                                    icon_size=(22, 22), icon_anchor=(11, 11)),
-                kind=item.kind, district=item.district, wgs=[item.lat, item.lon], entry=item.entry_id)
-            SafePopup(self._popup(item, lang, rel)).add_to(marker)
-            marker.add_to(parent)
-            markers.append(marker)
+        data = [self._place(item, lang, rel) for item in items]
+        places = Places(_P_PLACES if prototype else data)
+        places.add_to(parent)
         if len(bases) > 1:
             folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
         boundary_scripts = [{"key": key, "script": rel(assets.boundary_script(key))} for key in boundaries]
-        Setup(bases, markers, parent if cluster else None, boundary_scripts,
+        Setup(bases, places, parent if cluster else None, boundary_scripts,
               self._filter(items, lang) if filter else None, fit).add_to(fmap)
 
         _number(fmap)
         fmap.get_root().render()
         # folium indents generously; JSON strings never span lines, so blank lines and indentation can go
         script = "\n".join(line.strip() for line in fmap.get_root().script.render().splitlines() if line.strip()) + "\n"
-        label = self._t("map_label_entries", lang, count=len(items))
+        label = self._t("map_label_entries", lang, count=1 if prototype else len(items))
         return MapSpec(dom_id=fmap.get_name(), script_path=page + "map.js", script=script, cluster=cluster,
                        height=height, label=label)
+
+    def _place(self, item: Located, lang: str, rel) -> dict:
+        return {"lat": item.lat, "lon": item.lon, "kind": item.kind, "district": item.district, "entry": item.entry_id,
+                "title": item.title.get(lang), "popup": self._popup(item, lang, rel)}
 
     def _popup(self, item: Located, lang: str, rel) -> str:
         district = self.collection.reference.districts[item.district].name(lang)
@@ -172,6 +212,21 @@ class MapBuilder:
                  "options": [{"value": d, "label": str(escape(ref.districts[d].name(lang))), "count": count("district", d)} for d in districts]},
             ],
         }
+
+
+# Placeholders of the entry-map prototype: values no real entry has
+_P_LAT_VALUE, _P_LON_VALUE = 11.123456789, 22.123456789
+_P_LAT, _P_LON = repr(_P_LAT_VALUE), repr(_P_LON_VALUE)
+_P_ZOOM = 7
+_P_ZOOM_RE = re.compile(r'"zoom": 7\b')
+_P_PLACES = "\ue000showcase-places\ue000"
+_P_DISTRICT = "showcase-district-placeholder"
+_P_ENTRY = "showcase-entry-placeholder"
+
+
+def _substitute(script: str, values: dict[str, str]) -> str:
+    pattern = re.compile("|".join(re.escape(k) for k in sorted(values, key=len, reverse=True)))
+    return pattern.sub(lambda m: values[m.group(0)], script)
 
 
 def _number(fmap: folium.Map) -> None:

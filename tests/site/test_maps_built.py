@@ -40,9 +40,10 @@ def soup(path: Path) -> BeautifulSoup:
 
 
 def markers(script: str) -> list[dict]:
-    """Options of every L.marker in a map script (folium writes them as JSON)."""
-    found = re.findall(r"L\.marker\(\s*\[[^\]]*\],\s*(\{.*?\})\s*\)", script, re.S)
-    return [json.loads(re.sub(r",\s*([}\]])", r"\1", m)) for m in found]  # folium leaves trailing commas
+    """Every place (marker) in a map script: folium writes them as one JSON list."""
+    found = re.findall(r"ShowcaseMaps\.places\(\w+, (\[.*\])\);$", script, re.M)
+    assert len(found) == 1, "one Places element a map"
+    return json.loads(found[0])
 
 
 def test_located_entries_have_a_map_and_others_none(site, sample_collection):
@@ -63,8 +64,8 @@ def test_located_entries_have_a_map_and_others_none(site, sample_collection):
 def test_a_location_given_in_gcj02_is_stored_and_drawn_as_wgs84(site):
     out, facts = site
     script = (out / "cases/jiading-ximen-street-vitality/map.js").read_text(encoding="utf-8")
-    (options,) = markers(script)
-    lat, lon = options["wgs"]
+    (place,) = markers(script)
+    lat, lon = place["lat"], place["lon"]
     assert abs(lat - facts["wgs"][0]) < 1e-6 and abs(lon - facts["wgs"][1]) < 1e-6
 
 
@@ -76,8 +77,7 @@ def test_overview_has_one_marker_per_located_entry_with_working_links(site, samp
         script = (out / f"{lang}map/map.js").read_text(encoding="utf-8")
         found = [m["entry"] for m in markers(script)]
         assert sorted(found) == sorted(located)
-        popups = [json.loads(p) for p in re.findall(r"\.setContent\((\".*?\")\);", script)]
-        assert len(popups) == len(found)
+        popups = [m["popup"] for m in markers(script)]
         for html in popups:
             href = BeautifulSoup(html, "html.parser").a["href"]
             target = resolve(f"{lang}map/", href)

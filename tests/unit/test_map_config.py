@@ -51,3 +51,25 @@ def test_map_scripts_are_reproducible(sample_collection):
     first = MapBuilder(sample_collection, providers(None, environ={})[0], strings).overview_map("map/", "zh", filter=True)
     second = MapBuilder(sample_collection, providers(None, environ={})[0], strings).overview_map("map/", "zh", filter=True)
     assert first.script == second.script and "http://" not in first.script
+
+
+def test_entry_maps_from_the_prototype_equal_a_full_folium_render(sample_collection):
+    """entry_map fills values into one folium render per kind and language; it must produce
+    exactly what rendering each map with folium would."""
+    from generator import urls
+    from generator.maps.build import MapBuilder
+    from generator.render.pages import Strings
+    from tests.helpers import ROOT
+
+    builder = MapBuilder(sample_collection, providers(None, environ={})[0], Strings(ROOT / "site_templates" / "strings.yaml"),
+                         thumbnails={("excellent", "changning-ningjuli"): "media/excellent/changning-ningjuli/placeholder-1.jpg"})
+    checked = 0
+    for item in builder.located():
+        for lang in ("zh", "en"):
+            fast = builder.entry_map(item.kind, item.entry_id, lang)
+            full = builder._render([item], item.route, lang, zoom=13 if item.approximate else 15,
+                                   center=[item.lat, item.lon], boundaries=[item.district], height="small")
+            assert fast.script == full.script, (item.entry_id, lang)
+            assert fast.script_path == urls.page_url(item.route, lang) + "map.js"
+            checked += 1
+    assert checked >= 40
