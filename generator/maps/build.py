@@ -146,7 +146,7 @@ class MapBuilder:
         page = urls.page_url(route, lang)
         rel = lambda site_path: urls.relative(site_path, page)  # noqa: E731 - every URL is relative to the page
         fmap = folium.Map(location=center or [31.2, 121.45], zoom_start=zoom, tiles=None, control_scale=True,
-                          scrollWheelZoom=False, min_zoom=8, max_zoom=18, prefer_canvas=False)
+                          scrollWheelZoom=False, zoomSnap=0.25, min_zoom=8, max_zoom=18, prefer_canvas=False)
         bases = []
         for index, provider in enumerate(self.providers):
             # an xyzservices provider, not a URL string: folium would search its catalogue of
