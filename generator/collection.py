@@ -275,26 +275,27 @@ def _check_media(root: Path, read: list[tuple[str, SourceFile]], diagnostics: Di
         folder = source.path.with_suffix("")
         shown_folder = display_path(folder, root.parent)
         for index, item in enumerate(items):
-            name = item.get("file") if isinstance(item, dict) else None
-            if not isinstance(name, str) or not name.strip():
-                continue  # the schema reports it
-            loc = ("media", index, "file")
-            line, shown_field = source.line_for(loc), format_path(loc)
-            candidate = Path(name.strip())
-            resolved = (folder / candidate).resolve()  # follows symlinks: one leading out is caught
-            if candidate.is_absolute() or not resolved.is_relative_to(root):
-                diagnostics.add(error("media_outside", source.display, line, shown_field,
-                                      f"媒体文件“{name}”不在内容文件夹 cases/ 之内",
-                                      f"the media file '{name}' lies outside the content folder cases/",
-                                      Bilingual(f"把文件放进 {shown_folder}/ 并只写文件名",
-                                                f"put the file in {shown_folder}/ and write just its name")))
-            elif not resolved.is_file():
-                siblings = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
-                close = difflib.get_close_matches(candidate.name, siblings, n=1, cutoff=0.5)
-                hint = (Bilingual(f"您是不是要写 {close[0]}？", f"did you mean '{close[0]}'?") if close else
-                        Bilingual(f"媒体文件应放在 {shown_folder}/", f"media files belong in {shown_folder}/"))
-                diagnostics.add(error("media_missing", source.display, line, shown_field,
-                                      f"找不到媒体文件“{name}”", f"the media file '{name}' does not exist", hint))
+            for key in ("file", "poster"):  # both name files in the media folder
+                name = item.get(key) if isinstance(item, dict) else None
+                if not isinstance(name, str) or not name.strip():
+                    continue  # the schema reports it
+                loc = ("media", index, key)
+                line, shown_field = source.line_for(loc), format_path(loc)
+                candidate = Path(name.strip())
+                resolved = (folder / candidate).resolve()  # follows symlinks: one leading out is caught
+                if candidate.is_absolute() or not resolved.is_relative_to(root):
+                    diagnostics.add(error("media_outside", source.display, line, shown_field,
+                                          f"媒体文件“{name}”不在内容文件夹 cases/ 之内",
+                                          f"the media file '{name}' lies outside the content folder cases/",
+                                          Bilingual(f"把文件放进 {shown_folder}/ 并只写文件名",
+                                                    f"put the file in {shown_folder}/ and write just its name")))
+                elif not resolved.is_file():
+                    siblings = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+                    close = difflib.get_close_matches(candidate.name, siblings, n=1, cutoff=0.5)
+                    hint = (Bilingual(f"您是不是要写 {close[0]}？", f"did you mean '{close[0]}'?") if close else
+                            Bilingual(f"媒体文件应放在 {shown_folder}/", f"media files belong in {shown_folder}/"))
+                    diagnostics.add(error("media_missing", source.display, line, shown_field,
+                                          f"找不到媒体文件“{name}”", f"the media file '{name}' does not exist", hint))
 
 
 def _check_plans(collection: Collection, diagnostics: Diagnostics) -> None:

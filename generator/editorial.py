@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from PIL import Image, UnidentifiedImageError
 
 from . import geo
 from .collection import Collection
 from .diagnostics import Bilingual, Diagnostic, Diagnostics, error, format_path, warning
+from .media.images import ImageProblem, open_checked
 
 # Case pages show a photo up to about 800 CSS pixels wide; 1200 px keeps it sharp on phones and
 # high-density screens (issue 5 derives 480/960/1600 px copies from the original).
@@ -49,6 +49,8 @@ def _media_problems(collection: Collection) -> Iterator[Diagnostic]:
         source = collection.sources[(kind, entry_id)]
         for index, item in enumerate(entry.media):
             loc = ("media", index)
+            if item.kind == "video":
+                continue  # a video's poster is decoration; its caption says what it shows
             if item.alt is None:
                 yield warning("missing_alt", source.display, source.line_for(loc), format_path(loc),
                               f"图片“{item.file}”没有替代文字（alt）", f"the image '{item.file}' has no alt text",
@@ -58,13 +60,15 @@ def _media_problems(collection: Collection) -> Iterator[Diagnostic]:
                 continue
             path = collection.media_path(kind, entry_id, item)
             try:
-                with Image.open(path) as image:  # reads the header only
+                with open_checked(path) as image:  # reads the header only
                     width, height = image.size
-            except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as exc:
+                    if image.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # shown rotated
+                        width, height = height, width
+            except ImageProblem as problem:
                 # the build's media stage refuses it too; say so now rather than at build time
                 yield error("media_unreadable", source.display, source.line_for(loc + ("file",)), format_path(loc + ("file",)),
-                            f"无法读取图片“{item.file}”：{exc}", f"cannot read the image '{item.file}': {exc}",
-                            Bilingual("请提供 JPEG、PNG 或 WebP 格式的完整图片", "provide a complete JPEG, PNG or WebP image"))
+                            f"“{item.file}”{problem.zh}", f"'{item.file}': {problem.en}",
+                            Bilingual(problem.hint_zh, problem.hint_en) if problem.hint_en else None)
                 continue
             if width < MIN_IMAGE_WIDTH:
                 yield warning("image_too_small", source.display, source.line_for(loc + ("file",)), format_path(loc + ("file",)),

@@ -34,7 +34,7 @@ from markupsafe import escape
 from . import urls
 from .collection import load_collection
 from .content.reference import DATA_DIR
-from .media import publish_media
+from .media import publish_media, terminal_progress
 from .render.pages import PageRenderer, PageSpec
 
 log = logging.getLogger("mkdocs.plugins.showcase")
@@ -101,7 +101,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         collection, diagnostics = load_collection(self.content_dir, display_root=self.project_dir)
         media = None
         if collection is not None:
-            media = publish_media(collection, self.cache_dir, diagnostics)
+            media = publish_media(collection, self.cache_dir, diagnostics, progress=terminal_progress("图片 / images"))
+            log.info("图片：新处理 %d 张，来自缓存 %d 张 / images: %d processed, %d from the cache",
+                     media.processed, media.cached, media.processed, media.cached)
         for diagnostic in diagnostics:
             (log.error if diagnostic.is_error else log.warning)(diagnostic.format_bilingual())
         self.serve_errors = []
@@ -134,7 +136,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         # renders the whole nav into every page, so output would grow with the square of entries.
         config.nav = [{lang: [uri for _, route in self.renderer.nav(lang)
                               if (uri := urls.src_uri(route, lang)) in self.specs]} for lang in ("zh", "en")]
-        self.media_files = list(media.files.values())
+        self.media_files = list(media.files)
 
     def _map_builder(self, collection, media):
         from .maps.build import MapBuilder
@@ -150,8 +152,11 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         thumbnails = {}
         for kind in ("excellent", "competition"):
             for entry_id, entry in collection.table(kind).items():
-                if entry.media:
-                    thumbnails[(kind, entry_id)] = media.get(kind, entry_id, entry.media[0].file).site_path
+                for item in entry.media:
+                    image = media.image(kind, entry_id, item.file or item.url or "")
+                    if image is not None:
+                        thumbnails[(kind, entry_id)] = image.thumb["jpg"]
+                        break
         return MapBuilder(collection, tiles, Strings(self.templates_dir / "strings.yaml"), thumbnails)
 
     def on_env(self, env, config: MkDocsConfig, files: Files):
@@ -174,10 +179,10 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                 else:
                     files.append(File.generated(config, item.site_path, content=item.content))
         seen: set[str] = set()
-        for item in self.media_files:
-            if item.site_path not in seen:
-                seen.add(item.site_path)
-                files.append(File.generated(config, item.site_path, abs_src_path=str(item.cache_path)))
+        for site_path, path in self.media_files:
+            if site_path not in seen:
+                seen.add(site_path)
+                files.append(File.generated(config, site_path, abs_src_path=str(path)))
         return files
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

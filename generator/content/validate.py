@@ -151,5 +151,17 @@ def _diagnostic(source: SourceFile, model: type[BaseModel], err: dict) -> Diagno
         op_en = {"greater_than": "greater than", "greater_than_equal": "at least", "less_than": "less than", "less_than_equal": "at most"}[kind]
         return make("out_of_range", f"{_value_text(value)} 超出范围：应{op_zh} {bound}",
                     f"{_value_text(value)} is out of range: it must be {op_en} {bound}")
+    media_rules = {
+        "video_source": ("视频需要 file（本地 MP4）或 url（视频网站上的页面），二者选一", "a video needs either file (a local MP4) or url (its page on a video site), not both",
+                         Bilingual("例如 file: 活动.mp4 或 url: https://…", "e.g. file: event.mp4 or url: https://…")),
+        "video_format": ("视频文件应为 MP4", "a video file must be an MP4", Bilingual("请导出为 MP4（H.264）", "export it as MP4 (H.264)")),
+        "media_file": ("图片需要 file（文件名）", "an image needs file (its file name)", Bilingual("例如 file: 改造后-1.jpg", "e.g. file: after-1.jpg")),
+        "video_only": ("url 和 poster 只用于视频（kind: video）", "url and poster are only for videos (kind: video)", None),
+        "pair_kind": ("pair 只用于改造前/改造后照片（kind: before 或 after）", "pair is only for before/after photos (kind: before or after)",
+                      Bilingual("两张照片写同一个 pair，例如 pair: dining-room", "give both photos the same pair, e.g. pair: dining-room")),
+    }
+    if kind in media_rules:
+        zh, en, hint = media_rules[kind]
+        return make(kind, zh, en, hint)
     # Anything not mapped above still gets file, line and field, with pydantic's own words.
     return make(kind, f"“{label_zh}”（{name}）无效：{err['msg']}", f"'{name}' is invalid: {err['msg']}")

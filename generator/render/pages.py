@@ -8,6 +8,7 @@ the plugin hands to whatever builds the site around them.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
@@ -220,11 +221,34 @@ class PageRenderer:
                     item["sections"].append(ref.section)
             return list(grouped.values())
 
-        def media_item(kind: str, entry_id: str, item) -> dict:
-            return media.get(kind, entry_id, item.file)
+        def src(site_path: str) -> str:
+            """A URL for src/srcset: relative, and percent-encoded (a space or comma in a file name
+            would otherwise split a srcset)."""
+            return quote(asset(site_path), safe="/.-_~")
+
+        def media_item(kind: str, entry_id: str, item):
+            return media.get(kind, entry_id, item.file or item.url or "")
+
+        def media_groups(items) -> dict:
+            """Before/after photos with the same pair key, and everything else in order."""
+            by_pair: dict[str, dict] = {}
+            for item in items:
+                if item.pair and item.kind in ("before", "after"):
+                    by_pair.setdefault(item.pair, {})[item.kind] = item
+            pairs = [(p["before"], p["after"]) for p in by_pair.values() if "before" in p and "after" in p]
+            paired = {id(x) for pair in pairs for x in pair}
+            return {"pairs": pairs, "others": [item for item in items if id(item) not in paired]}
+
+        def lead_image(kind: str, entry):
+            for item in getattr(entry, "media", None) or []:
+                image = media.image(kind, entry.id, item.file or item.url or "")
+                if image is not None:
+                    return image
+            return None
 
         return {"t": t, "link": link, "asset": asset, "tx": tx, "md": md, "term": term, "date": date,
-                "number": number, "citations": citations, "media_item": media_item}
+                "number": number, "citations": citations, "media_item": media_item, "src": src,
+                "media_groups": media_groups, "lead_image": lead_image}
 
     def _markdown(self, text: str) -> str:
         # Both languages share many bodies (fallbacks), so cache by text.
