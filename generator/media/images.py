@@ -28,10 +28,11 @@ WIDTHS = (480, 960, 1600)  # the case page shows photos up to ~800 CSS px; 1600 
 THUMB_WIDTH = 320  # lists and map popups show ~160 CSS px
 JPEG_QUALITY = 80
 WEBP_QUALITY = 78
+WEBP_METHOD = 3  # 0 fast … 6 small; 3 costs ~40 % less time than 4 for ~2 % more bytes
 MAX_PIXELS = 80_000_000  # refuse larger: a decompression bomb, or a scan nobody needs on a web page
 FORMATS = {"JPEG", "PNG", "WEBP", "HEIF", "TIFF", "BMP", "MPO"}
 # Part of every cache key: change it when anything above or below changes what is written.
-SETTINGS = f"v2-{WIDTHS}-{THUMB_WIDTH}-{JPEG_QUALITY}-{WEBP_QUALITY}"
+SETTINGS = f"v3-{WIDTHS}-{THUMB_WIDTH}-{JPEG_QUALITY}-{WEBP_QUALITY}-{WEBP_METHOD}"
 
 _SRGB = ImageCms.createProfile("sRGB")
 
@@ -147,16 +148,21 @@ def derive(original: Path, out_dir: Path, key: str) -> list[Derivative]:
     out: list[Derivative] = []
     out_dir.mkdir(parents=True, exist_ok=True)
     jobs = [(str(w), w) for w in targets(picture.width)] + [("thumb", min(THUMB_WIDTH, picture.width))]
-    for label, width in jobs:
+    # largest first, each smaller copy resized from the one before: far less work than going
+    # back to the 12-megapixel original every time, and indistinguishable at these ratios
+    source = picture
+    for label, width in sorted(jobs, key=lambda job: -job[1]):
         height = max(1, round(picture.height * width / picture.width))
-        scaled = picture if width == picture.width else picture.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        scaled = source if width == source.width else source.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        source = scaled
         for fmt in ("webp", "jpg"):
             path = out_dir / f"{key}-{label}.{fmt}"
             tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             if fmt == "webp":
-                scaled.save(tmp, "WEBP", quality=WEBP_QUALITY, method=4)
+                scaled.save(tmp, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)
             else:
                 _flatten(scaled).save(tmp, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
             os.replace(tmp, path)
             out.append(Derivative(label, fmt, width, height, path))
+    out.sort(key=lambda d: (d.label == "thumb", d.width, d.fmt))
     return out
