@@ -149,6 +149,25 @@ def test_missing_english_falls_back_visibly(sample_site, sample_collection):
     assert fallbacks and all(el["lang"] == "zh-Hans" for el in fallbacks)
 
 
+@pytest.mark.parametrize("lang, label", [("zh", "占位图"), ("en", "Placeholder")])
+def test_every_placeholder_image_is_labelled_as_such(sample_site, sample_collection, lang, label):
+    """Generated placeholders must never pass for photographs: each one, in the gallery and in a
+    before/after comparison alike, carries the visible label in the page's language."""
+    checked = 0
+    for case in sample_collection.cases.values():
+        placeholders = [m for m in case.media if m.placeholder]
+        if not placeholders:
+            continue
+        page = html(sample_site, urls.page_url(urls.case(case.id), lang))
+        badges = [b for b in page.select(".sc-figure figcaption .sc-badge, .sc-compare figcaption .sc-badge")
+                  if b.get_text(strip=True) == label]
+        assert len(badges) == len(placeholders), case.id
+        checked += len(placeholders)
+    assert checked
+    # the sample's before/after pair is among them
+    assert html(sample_site, urls.page_url(urls.case("jiading-ximen-street-vitality"), lang)).select(".sc-compare .sc-badge")
+
+
 def test_published_images_carry_no_metadata(sample_site):
     from PIL import Image
 
