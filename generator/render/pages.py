@@ -61,14 +61,20 @@ NAV: tuple[NavItem, ...] = (
 
 
 class Strings:
-    """UI labels from `strings.yaml`; a missing key or language is an error, not a blank."""
+    """UI labels from `strings.yaml` plus one file per feature in `strings/*.yaml` (search,
+    statistics…), so a feature's labels live beside nothing else. A missing key or language is an
+    error, not a blank; so is a key defined twice."""
 
     def __init__(self, path: Path):
-        self.table: dict[str, dict[str, str]] = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for key, value in self.table.items():
-            missing = [lang for lang in LANGS if not (isinstance(value, dict) and value.get(lang))]
-            if missing:
-                raise ValueError(f"{path}: label '{key}' has no {', '.join(missing)} text")
+        self.table: dict[str, dict[str, str]] = {}
+        for source in [path, *sorted((path.parent / "strings").glob("*.yaml"))]:
+            for key, value in (yaml.safe_load(source.read_text(encoding="utf-8")) or {}).items():
+                if key in self.table:
+                    raise ValueError(f"{source}: label '{key}' is already defined in another strings file")
+                missing = [lang for lang in LANGS if not (isinstance(value, dict) and value.get(lang))]
+                if missing:
+                    raise ValueError(f"{source}: label '{key}' has no {', '.join(missing)} text")
+                self.table[key] = value
 
     def get(self, key: str, lang: Lang, **values) -> str:
         text = self.table[key][lang]
