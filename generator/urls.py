@@ -20,10 +20,15 @@ RETROSPECTIVE = "retrospective/"
 STATISTICS = "statistics/"
 MAP = "map/"
 DISTRICTS = "districts/"
+SERVICES = "services/"
 
 
 def district(key: str) -> str:
     return f"{DISTRICTS}{key}/"
+
+
+def service(key: str) -> str:
+    return f"{SERVICES}{key}/"
 
 
 def case(entry_id: str) -> str:

@@ -17,7 +17,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from .. import urls
+from .. import browse, urls
 from ..collection import Collection
 from ..content.models import LANGS, Lang, PartialDate, SourceRef, Text
 from ..media import PublishedMedia
@@ -123,16 +123,15 @@ class PageRenderer:
             for district in c.reference.districts:
                 route = urls.district(district.key)
                 pages.append(self._page("district.html", route, lang, district.name(lang), district=district,
-                                        cases=[x for x in c.cases_sorted() if x.district == district.key],
+                                        cases=browse.sort_cases(c, [x for x in c.cases.values() if x.district == district.key], lang),
                                         sites=[x for x in c.sites_sorted() if x.district == district.key],
                                         plan_rows=[(plan, row) for plan in c.plans_sorted() for row in plan.rows if row.district == district.key],
                                         map=self._map(lambda: self.maps.district_map(district.key, route, lang))))
-            pages.append(self._page("case_list.html", urls.CASES, lang, self.strings.get("nav_cases", lang),
-                                    cases=c.cases_sorted(), hide=("toc",)))
+            pages += self._browse_pages(lang)
             for case in c.cases_sorted():
                 pages.append(self._page("case.html", urls.case(case.id), lang, case.title.get(lang),
                                         description=case.summary.get(lang), case=case,
-                                        site=c.site_for_case.get(case.id),
+                                        site=c.site_for_case.get(case.id), related=browse.related_cases(c, case),
                                         map=self._map(lambda: self.maps.entry_map("excellent", case.id, lang))))
             pages.append(self._page("competition.html", urls.COMPETITION, lang, self.strings.get("nav_competition", lang),
                                     sites=c.sites_sorted(), hide=("toc",)))
@@ -150,6 +149,29 @@ class PageRenderer:
         return pages
 
     # --- internals ---------------------------------------------------------------------------
+    def _browse_pages(self, lang: Lang) -> list[PageSpec]:
+        """The case list with its filters, the districts index and the 十全十美 service pages."""
+        c = self.collection
+        cases = browse.sort_cases(c, list(c.cases.values()), lang)
+        orders = {by: {case.id: n for n, case in enumerate(browse.sort_cases(c, cases, lang, by))} for by in browse.SORTS}
+        card_facets = {case.id: {"data": {key: browse.facet_values(case, key) for key, _ in browse.FACETS},
+                                 "order": {by: orders[by][case.id] for by in browse.SORTS}} for case in cases}
+        pages = [self._page("case_list.html", urls.CASES, lang, self.strings.get("nav_cases", lang), hide=("toc",),
+                            cases=cases, facets=browse.facets(c), sorts=browse.SORTS, card_facets=card_facets)]
+        plan = (c.plans_sorted() or [None])[-1]
+        district_counts = {d.key: {"cases": sum(x.district == d.key for x in c.cases.values()),
+                                   "sites": sum(x.district == d.key for x in c.sites.values())} for d in c.reference.districts}
+        pages.append(self._page("districts.html", urls.DISTRICTS, lang, self.strings.get("nav_districts", lang), hide=("toc",),
+                                plan=plan, plan_rows={row.district: row for row in plan.rows} if plan else {},
+                                district_counts=district_counts))
+        by_service = {s.key: browse.cases_with_service(c, lang, s.key) for s in c.reference.services}
+        pages.append(self._page("services.html", urls.SERVICES, lang, self.strings.get("nav_services", lang),
+                                service_counts={key: len(found) for key, found in by_service.items()}))
+        for service in c.reference.services:
+            pages.append(self._page("service.html", urls.service(service.key), lang, service.name(lang), hide=("toc",),
+                                    service=service, cases=by_service[service.key]))
+        return pages
+
     def _map(self, make):
         """The map for a page (its script is kept for the build to write), or None."""
         if self.maps is None:

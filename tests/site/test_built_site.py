@@ -20,7 +20,8 @@ def html(site: Path, url: str) -> BeautifulSoup:
 
 def expected_routes(collection) -> list[str]:
     routes = [urls.HOME, urls.CASES, urls.COMPETITION, urls.RETROSPECTIVE, urls.STATISTICS, urls.MAP]
-    routes += [urls.district(d.key) for d in collection.reference.districts]
+    routes += [urls.DISTRICTS] + [urls.district(d.key) for d in collection.reference.districts]
+    routes += [urls.SERVICES] + [urls.service(s.key) for s in collection.reference.services]
     routes += [urls.case(i) for i in collection.cases] + [urls.site(i) for i in collection.sites]
     routes += [urls.page(i) for i in collection.pages if i != "home"]
     return routes
@@ -241,7 +242,7 @@ def test_content_cannot_inject_script(tmp_path):
     for url in (urls.case(entry_id), urls.page_url(urls.case(entry_id), "en"), urls.CASES):
         page = page_file(site, url).read_text(encoding="utf-8")
         article = BeautifulSoup(page, "html.parser").select_one("article")
-        ours = [s for s in article.find_all("script") if s.get("src", "").endswith(("javascripts/maps.js", "javascripts/gallery.js")) and not s.string]
+        ours = [s for s in article.find_all("script") if s.get("src", "").endswith(("javascripts/maps.js", "javascripts/gallery.js", "javascripts/browse.js")) and not s.string]
         assert [e for e in article.find_all(["script", "iframe", "object", "embed"]) if e not in ours] == []
         for element in article.find_all(True):
             assert not [a for a in element.attrs if a.startswith("on")], element
