@@ -1,0 +1,87 @@
+"""Exports for editors: the case collection as a book (PDF), an editable document (DOCX), and the
+entries as data (XLSX, CSV, JSON, GeoJSON).
+
+Every writer takes an `ExportJob`: the Collection, the cases chosen for it, the language(s), and
+the published images (metadata-free copies from the media pipeline, never the originals). The
+writers read models only, never YAML, and produce the same bytes from the same input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from ..collection import Collection
+from ..content.models import Case, Lang
+from ..media import PublishedImage, PublishedMedia
+
+Languages = Literal["zh", "en", "both"]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which cases go into an export. Empty means "all"."""
+
+    year: int | None = None
+    districts: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
+
+
+def select_cases(collection: Collection, selection: Selection) -> list[Case]:
+    """The chosen cases in book order: year, then district (the programme's order), then the
+    Chinese title in pinyin order, so every export lists them the same way."""
+    from ..browse import title_sort_key
+
+    district_order = {t.key: t.order for t in collection.reference.districts}
+    chosen = [c for c in collection.cases.values()
+              if (selection.year is None or c.year == selection.year)
+              and (not selection.districts or c.district in selection.districts)
+              and (not selection.ids or c.id in selection.ids)]
+    return sorted(chosen, key=lambda c: (c.year, district_order[c.district], title_sort_key(c.title.zh, "zh"), c.id))
+
+
+@dataclass
+class ExportJob:
+    collection: Collection
+    cases: list[Case]
+    languages: Languages = "both"
+    media: PublishedMedia | None = None  # None: an export without photos
+    files: dict[str, Path] = field(default_factory=dict)  # site path -> file, from PublishedMedia.files
+
+    @classmethod
+    def prepare(cls, collection: Collection, selection: Selection, languages: Languages = "both",
+                cache_dir: Path | None = None, diagnostics=None, progress=None) -> "ExportJob":
+        """A job for the selected cases; with `cache_dir`, the photos come through the media
+        pipeline (the same cache the site build uses, so usually nothing is encoded)."""
+        from ..diagnostics import Diagnostics
+        from ..media import publish_media
+
+        cases = select_cases(collection, selection)
+        if cache_dir is None:
+            return cls(collection, cases, languages)
+        media = publish_media(collection, cache_dir, diagnostics if diagnostics is not None else Diagnostics(), progress=progress)
+        return cls(collection, cases, languages, media, dict(media.files))
+
+    @property
+    def langs(self) -> tuple[Lang, ...]:
+        return ("zh", "en") if self.languages == "both" else (self.languages,)
+
+    def images(self, kind: str, entry) -> list[tuple[object, PublishedImage]]:
+        """(media item, published image) for the entry's photos, drawings and models, in order;
+        videos and missing files are left out."""
+        if self.media is None:
+            return []
+        out = []
+        for item in getattr(entry, "media", None) or []:
+            if item.kind == "video":
+                continue
+            image = self.media.image(kind, entry.id, item.file or "")
+            if image is not None:
+                out.append((item, image))
+        return out
+
+    def image_file(self, image: PublishedImage, width: int = 960) -> Path | None:
+        """The published JPEG closest to `width` px, as a file on disk."""
+        site_path = min(image.sources["jpg"], key=lambda s: abs(s[0] - width))[1]
+        return self.files.get(site_path)
