@@ -21,6 +21,7 @@ from .. import browse, urls
 from ..collection import Collection
 from ..content.models import LANGS, Lang, PartialDate, SourceRef, Text
 from ..media import PublishedMedia
+from . import charts
 from .markdown import render_markdown
 
 
@@ -142,7 +143,7 @@ class PageRenderer:
             pages.append(self._page("retrospective.html", urls.RETROSPECTIVE, lang,
                                     self.strings.get("nav_retrospective", lang), years=self._milestones_by_year()))
             pages.append(self._page("statistics.html", urls.STATISTICS, lang, self.strings.get("nav_statistics", lang),
-                                    plans=c.plans_sorted()))
+                                    plans=c.plans_sorted(), **charts.statistics_context(c, self.strings, lang)))
             for page in sorted(c.pages.values(), key=lambda p: p.id):
                 if page.id != "home":
                     pages.append(self._page("page.html", urls.page(page.id), lang, page.title.get(lang), page=page))
