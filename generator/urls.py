@@ -21,6 +21,7 @@ STATISTICS = "statistics/"
 MAP = "map/"
 DISTRICTS = "districts/"
 SERVICES = "services/"
+DOWNLOADS = "downloads/"
 
 
 def district(key: str) -> str:

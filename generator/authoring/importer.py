@@ -27,7 +27,7 @@ from ..diagnostics import Bilingual, format_path
 from ..load import SourceFile
 from . import yamledit
 from .scaffold import KIND_FOLDERS, case_id, milestone_id, site_id
-from .sheets import ENTRY_SHEETS, LIST_SEPARATORS, MEDIA, NO, YES, Column, Sheet
+from .sheets import ENTRY_SHEETS, EXPORT_ONLY_COLUMNS, LIST_SEPARATORS, MEDIA, NO, YES, Column, Sheet
 
 MAX_WORKBOOK_BYTES = 50 * 1024 * 1024
 _KIND_OF_FOLDER = {v: k for k, v in KIND_FOLDERS.items()}
@@ -120,6 +120,9 @@ def _header_key(text: Any) -> str:
     return re.sub(r"[\s*＊]+", "", str(text or "")).casefold()
 
 
+_EXPORT_ONLY = {_header_key(name) for pair in EXPORT_ONLY_COLUMNS for name in pair}
+
+
 def _match_columns(sheet: Sheet, headers: list[Any]) -> tuple[dict[int, Column], list[str]]:
     """Columns are found by their header (either language), not position: districts insert,
     hide and reorder columns."""
@@ -132,6 +135,8 @@ def _match_columns(sheet: Sheet, headers: list[Any]) -> tuple[dict[int, Column],
         if header in (None, ""):
             continue
         lines = [line for line in str(header).splitlines() if line.strip()]
+        if any(_header_key(line) in _EXPORT_ONLY for line in lines):
+            continue
         column = known.get(_header_key(header)) or next((known[k] for k in map(_header_key, lines) if k in known), None)
         if column is None:
             unknown.append(str(header).replace("\n", " "))

@@ -160,6 +160,15 @@ MEDIA = Sheet("媒体", "Media", "media", (
      "明亮的活动室里居民在上课", "Residents at a class in a bright activity room", "长宁区"),
 ))
 
+# Columns that exports add after a sheet's own (fields the workbook does not edit): the import
+# skips them silently, so an exported workbook reads back without "unknown column" warnings.
+EXPORT_ONLY_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("来源文件", "Sources"),
+    ("公众参与", "Participation"),
+    ("媒体文件", "Media files"),
+    ("页面", "Page"),
+)
+
 SHEETS: tuple[Sheet, ...] = (CASES, SITES, MILESTONES, MEDIA)
 ENTRY_SHEETS: tuple[Sheet, ...] = (CASES, SITES, MILESTONES)
 LISTS_SHEET = "选项"

@@ -18,15 +18,15 @@ from .common import ZhHelpFormatter, lang_option
 
 
 def build_cli(lang: Lang) -> click.Group:
-    from . import check, new, sheets, site, translate
+    from . import check, export, new, sheets, site, translate
 
     say = Say(lang)
 
     @click.group(
-        help=say("上海“15分钟社区生活圈”案例展示网站的内容工具：新建条目、检查、电子表格导入、翻译清单、预览。\n\n"
+        help=say("上海“15分钟社区生活圈”案例展示网站的内容工具：新建条目、检查、电子表格导入、翻译清单、导出、预览。\n\n"
                  "在项目文件夹（有 mkdocs.yml 的文件夹）里运行。用 --lang en 显示英文。",
                  "Content tool for the Shanghai 15-minute community life circle showcase: new entries, checks, "
-                 "spreadsheet import, translation lists, preview.\n\n"
+                 "spreadsheet import, translation lists, exports, preview.\n\n"
                  "Run it in the project folder (the one with mkdocs.yml). Use --lang zh for Chinese."),
         context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     )
@@ -37,7 +37,7 @@ def build_cli(lang: Lang) -> click.Group:
     def cli() -> None:
         pass
 
-    for module in (new, check, sheets, translate, site):
+    for module in (new, check, sheets, translate, export, site):
         for command in module.commands(say):
             cli.add_command(command)
     return cli

@@ -20,6 +20,8 @@ class Project:
     root: Path  # the folder of mkdocs.yml; messages show paths relative to it
     content_dir: Path
     cache_dir: Path
+    templates_dir: Path = Path("site_templates")
+    site_url: str = ""
 
 
 def find_config(start: Path) -> Path | None:
@@ -48,7 +50,8 @@ def load_project(config_file: Path | None = None, content_dir: Path | None = Non
     content = content_dir or Path(options["content_dir"])
     return Project(config_file=config_file.resolve(), root=root,
                    content_dir=(root / content).resolve() if not Path(content).is_absolute() else Path(content).resolve(),
-                   cache_dir=(root / options["cache_dir"]).resolve())
+                   cache_dir=(root / options["cache_dir"]).resolve(),
+                   templates_dir=(root / options["templates_dir"]).resolve(), site_url=str(config.get("site_url") or ""))
 
 
 def environment_for(project: Project) -> dict[str, str]:

@@ -8,7 +8,9 @@ writers read models only, never YAML, and produce the same bytes from the same i
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Literal
 
@@ -26,6 +28,10 @@ class Selection:
     year: int | None = None
     districts: tuple[str, ...] = ()
     ids: tuple[str, ...] = ()
+
+    @property
+    def narrows(self) -> bool:
+        return self.year is not None or bool(self.districts) or bool(self.ids)
 
 
 def select_cases(collection: Collection, selection: Selection) -> list[Case]:
@@ -48,10 +54,27 @@ class ExportJob:
     languages: Languages = "both"
     media: PublishedMedia | None = None  # None: an export without photos
     files: dict[str, Path] = field(default_factory=dict)  # site path -> file, from PublishedMedia.files
+    selection: Selection = field(default_factory=Selection)
+    site_url: str = ""  # mkdocs.yml's site_url: page links become absolute when it is set
+    as_of: str = ""  # ISO date the content is "as of" (see content_date); never the clock
+
+    def __post_init__(self) -> None:
+        if not self.as_of:
+            self.as_of = content_date(self.collection)
+
+    @property
+    def selection_narrows(self) -> bool:
+        return self.selection.narrows
+
+    def page_url(self, route: str, lang: Lang = "zh") -> str:
+        from .. import urls
+
+        path = urls.page_url(route, lang)
+        return self.site_url.rstrip("/") + "/" + path if self.site_url else "/" + path
 
     @classmethod
     def prepare(cls, collection: Collection, selection: Selection, languages: Languages = "both",
-                cache_dir: Path | None = None, diagnostics=None, progress=None) -> "ExportJob":
+                cache_dir: Path | None = None, diagnostics=None, progress=None, site_url: str = "") -> "ExportJob":
         """A job for the selected cases; with `cache_dir`, the photos come through the media
         pipeline (the same cache the site build uses, so usually nothing is encoded)."""
         from ..diagnostics import Diagnostics
@@ -59,9 +82,9 @@ class ExportJob:
 
         cases = select_cases(collection, selection)
         if cache_dir is None:
-            return cls(collection, cases, languages)
+            return cls(collection, cases, languages, selection=selection, site_url=site_url)
         media = publish_media(collection, cache_dir, diagnostics if diagnostics is not None else Diagnostics(), progress=progress)
-        return cls(collection, cases, languages, media, dict(media.files))
+        return cls(collection, cases, languages, media, dict(media.files), selection=selection, site_url=site_url)
 
     @property
     def langs(self) -> tuple[Lang, ...]:
@@ -85,3 +108,14 @@ class ExportJob:
         """The published JPEG closest to `width` px, as a file on disk."""
         site_path = min(image.sources["jpg"], key=lambda s: abs(s[0] - width))[1]
         return self.files.get(site_path)
+
+
+def content_date(collection: Collection) -> str:
+    """The date exports carry: SOURCE_DATE_EPOCH when set (reproducible builds' convention),
+    else the newest modification among the content files, so the same content gives the same
+    files and the date still says how fresh the data is."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date().isoformat()
+    mtimes = [source.path.stat().st_mtime for source in collection.sources.values() if source.path.exists()]
+    return datetime.fromtimestamp(max(mtimes), tz=timezone.utc).date().isoformat() if mtimes else date(2000, 1, 1).isoformat()

@@ -57,6 +57,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("nav_retrospective", urls.RETROSPECTIVE),
     NavItem("nav_statistics", urls.STATISTICS),
     NavItem("nav_map", urls.MAP),
+    NavItem("nav_downloads", urls.DOWNLOADS),  # only when the build makes downloads
     NavItem("nav_about", urls.page("about")),
 )
 
@@ -87,8 +88,9 @@ _TAGS = re.compile(r"<[^>]+>")
 
 
 class PageRenderer:
-    def __init__(self, collection: Collection, templates_dir: Path, media: PublishedMedia, maps=None):
+    def __init__(self, collection: Collection, templates_dir: Path, media: PublishedMedia, maps=None, downloads=None):
         self.collection = collection
+        self.downloads = downloads  # export.downloads.Download list, or None: no downloads page
         self.media = media
         self.maps = maps  # maps.build.MapBuilder, or None for a site without maps
         self.map_scripts: dict[str, str] = {}  # site path -> script, for every map on a page
@@ -144,12 +146,25 @@ class PageRenderer:
                                     self.strings.get("nav_retrospective", lang), years=self._milestones_by_year()))
             pages.append(self._page("statistics.html", urls.STATISTICS, lang, self.strings.get("nav_statistics", lang),
                                     plans=c.plans_sorted(), **charts.statistics_context(c, self.strings, lang)))
+            if self.downloads is not None:
+                pages.append(self._downloads_page(lang))
             for page in sorted(c.pages.values(), key=lambda p: p.id):
                 if page.id != "home":
                     pages.append(self._page("page.html", urls.page(page.id), lang, page.title.get(lang), page=page))
         return pages
 
     # --- internals ---------------------------------------------------------------------------
+    def _downloads_page(self, lang: Lang) -> PageSpec:
+        from ..export import content_date
+        from ..export.formats import BY_KEY
+
+        def filesize(size: int) -> str:
+            return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{max(size / 1024, 0.1):.1f} KB"
+
+        return self._page("downloads.html", urls.DOWNLOADS, lang, self.strings.get("nav_downloads", lang), hide=("toc",),
+                          downloads=self.downloads, as_of=content_date(self.collection), filesize=filesize,
+                          format_names={key: f.label for key, f in BY_KEY.items()})
+
     def _browse_pages(self, lang: Lang) -> list[PageSpec]:
         """The case list with its filters, the districts index and the 十全十美 service pages."""
         c = self.collection
