@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pydantic import BaseModel
 
 from .content.models import (
-    LANGS, PLAN_COLUMNS, Case, CompetitionSite, Document, DocumentList, Entry, Media, Milestone, Page,
+    LANGS, PLAN_COLUMNS, Case, CompetitionSite, Document, DocumentList, Entry, Exhibition, Media, Milestone, Page,
     PlanTable, Text,
 )
 from .content.reference import Reference, reference
@@ -32,6 +32,7 @@ ENTRY_KINDS: dict[str, type[Entry]] = {
     "milestones": Milestone,
     "pages": Page,
     "statistics": PlanTable,
+    "exhibitions": Exhibition,
 }
 DOCUMENTS_FILE = "documents.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -63,6 +64,7 @@ class Collection:
     milestones: dict[str, Milestone] = field(default_factory=dict)
     pages: dict[str, Page] = field(default_factory=dict)
     plans: dict[str, PlanTable] = field(default_factory=dict)
+    exhibitions: dict[str, Exhibition] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict)
     sources: dict[tuple[str, str], SourceFile] = field(default_factory=dict)  # (kind, id) -> file
     # derived
@@ -80,6 +82,16 @@ class Collection:
 
     def milestones_sorted(self) -> list[Milestone]:
         return sorted(self.milestones.values(), key=lambda m: (m.date.sort_key(), m.id))
+
+    def exhibitions_sorted(self) -> list[Exhibition]:
+        """Newest first (by opening date where there is one), then by id."""
+        by_id = sorted(self.exhibitions.values(), key=lambda e: e.id)
+        return sorted(by_id, key=lambda e: e.opens.sort_key() if e.opens else (0,), reverse=True)
+
+    def exhibitions_showing(self, kind: str, entry_id: str) -> list[Exhibition]:
+        """The exhibitions that include an entry, for the "shown in" note on its page."""
+        return [e for e in self.exhibitions_sorted()
+                if any(item.ref == (kind, entry_id) for room in e.rooms for item in room.items)]
 
     def plans_sorted(self) -> list[PlanTable]:
         return sorted(self.plans.values(), key=lambda p: p.year)
@@ -108,7 +120,8 @@ class Collection:
     def table(self, kind: str) -> dict:
         """The entries of one kind, by id ("documents" included)."""
         return {"excellent": self.cases, "competition": self.sites, "milestones": self.milestones,
-                "pages": self.pages, "statistics": self.plans, "documents": self.documents}[kind]
+                "pages": self.pages, "statistics": self.plans, "documents": self.documents,
+                "exhibitions": self.exhibitions}[kind]
 
     def entry(self, kind: str, entry_id: str) -> BaseModel | None:
         return self.table(kind).get(entry_id)
@@ -198,6 +211,7 @@ def load_collection(root: Path, display_root: Path | None = None,
                                     Bilingual(f"建议把文件改名为 {entry.id}{path.suffix}", f"consider renaming the file to {entry.id}{path.suffix}")))
 
     _check_links(collection, diagnostics, documents_ok, unusable)
+    _check_exhibitions(collection, diagnostics, unusable)
     _check_media(root, read, diagnostics)
     _check_plans(collection, diagnostics)
     _warn_unread_yaml(root, shown_root, diagnostics)
@@ -256,6 +270,35 @@ def _check_links(collection: Collection, diagnostics: Diagnostics, documents_ok:
                 if hasattr(ref, "document") and ref.document not in collection.documents:
                     diagnostics.add(_unknown_ref(source, (list_name, index, "document"), ref.document,
                                                  list(collection.documents), "文件（documents.yaml）", "document (documents.yaml)"))
+
+
+def _check_exhibitions(collection: Collection, diagnostics: Diagnostics, unusable: set[tuple[str, str]]) -> None:
+    """Every item of every room must name an entry that exists, or one of the exhibition's own
+    images; the cover too."""
+    nouns = {"excellent": ("案例", "case"), "competition": ("“人民坊”点位", "competition site"), "milestones": ("大事记", "milestone")}
+    for exhibition in collection.exhibitions.values():
+        source = collection.sources[("exhibitions", exhibition.id)]
+        own = [m.file for m in exhibition.media if m.file]
+        if exhibition.cover and exhibition.cover not in own:
+            diagnostics.add(_unknown_media(source, ("cover",), exhibition.cover, own))
+        for r, room in enumerate(exhibition.rooms):
+            for i, item in enumerate(room.items):
+                kind, ref = item.ref
+                field_name = {"excellent": "case", "competition": "site", "milestones": "milestone", "media": "media"}[kind]
+                loc = ("rooms", r, "items", i, field_name)
+                if kind == "media":
+                    if ref not in own:
+                        diagnostics.add(_unknown_media(source, loc, ref, own))
+                elif ref not in collection.table(kind) and (kind, ref) not in unusable:
+                    diagnostics.add(_unknown_ref(source, loc, ref, list(collection.table(kind)), *nouns[kind]))
+
+
+def _unknown_media(source: SourceFile, loc: tuple, name: str, own: list[str]) -> Diagnostic:
+    close = difflib.get_close_matches(name, own, n=1, cutoff=0.5)
+    hint = (Bilingual(f"您是不是要写 {close[0]}？", f"did you mean '{close[0]}'?") if close else
+            Bilingual("先在 media: 中列出这张图片（file、alt 等），这里只写文件名", "list the image under media: first (file, alt…), then give its file name here"))
+    return error("unknown_media", source.display, source.line_for(loc), format_path(loc),
+                 f"本展览的 media: 中没有“{name}”", f"'{name}' is not in this exhibition's media: list", hint)
 
 
 def _unknown_ref(source: SourceFile, loc: tuple, value: str, known: list[str], noun_zh: str, noun_en: str) -> Diagnostic:

@@ -22,6 +22,21 @@ MAP = "map/"
 DISTRICTS = "districts/"
 SERVICES = "services/"
 DOWNLOADS = "downloads/"
+EXHIBITIONS = "exhibitions/"
+
+
+def exhibition(entry_id: str) -> str:
+    return f"{EXHIBITIONS}{entry_id}/"
+
+
+def exhibition_room(entry_id: str, number: int) -> str:
+    """Room `number` (from 1) of an exhibition."""
+    return f"{EXHIBITIONS}{entry_id}/{number}/"
+
+
+def exhibition_guide(entry_id: str) -> str:
+    """The printable gallery guide."""
+    return f"{EXHIBITIONS}{entry_id}/guide/"
 
 
 def district(key: str) -> str:

@@ -327,6 +327,62 @@ class Page(Entry):
     body: Text
 
 
+# --- exhibitions -----------------------------------------------------------------------------
+
+class ExhibitItem(Strict):
+    """One stop of an exhibition: an existing entry by id (`case`, `site` or `milestone`), or one
+    of the exhibition's own images (`media`: a file name from its media list). `caption` is the
+    curator's words, shown instead of the entry's summary."""
+
+    case: Slug | None = None
+    site: Slug | None = None
+    milestone: Slug | None = None
+    media: str | None = Field(default=None, min_length=1)
+    caption: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_thing(self) -> ExhibitItem:
+        given = [name for name in ("case", "site", "milestone", "media") if getattr(self, name)]
+        if len(given) != 1:
+            raise PydanticCustomError("exhibit_item", "an item shows exactly one of case, site, milestone or media",
+                                      {"given": ", ".join(given)})
+        return self
+
+    @property
+    def ref(self) -> tuple[str, str]:
+        """(content kind, id or file name) of what the item shows."""
+        if self.case:
+            return "excellent", self.case
+        if self.site:
+            return "competition", self.site
+        if self.milestone:
+            return "milestones", self.milestone
+        return "media", self.media or ""
+
+
+class Room(Strict):
+    """A room (展厅) of an exhibition: a title, the curator's text (Markdown) and its items, in order."""
+
+    title: Text
+    text: Text | None = None
+    items: list[ExhibitItem] = Field(min_length=1)
+
+
+class Exhibition(Entry):
+    """A curated walk through entries: rooms in order, each with items in order."""
+
+    title: Text
+    subtitle: Text | None = None
+    opens: DateLike | None = None  # the physical exhibition, if there is one
+    closes: DateLike | None = None
+    venue: Text | None = None
+    organisers: list[Text] = []
+    cover: str | None = Field(default=None, min_length=1)  # a file name from `media`
+    introduction: Text  # Markdown
+    rooms: list[Room] = Field(min_length=1)
+    media: list[Media] = []  # the exhibition's own images: its cover and free items
+
+
 class Document(Strict):
     id: Slug
     number: str | None = None  # 文号, e.g. 沪规划资源详〔2024〕123号

@@ -157,6 +157,9 @@ def _diagnostic(source: SourceFile, model: type[BaseModel], err: dict) -> Diagno
         "video_format": ("视频文件应为 MP4", "a video file must be an MP4", Bilingual("请导出为 MP4（H.264）", "export it as MP4 (H.264)")),
         "media_file": ("图片需要 file（文件名）", "an image needs file (its file name)", Bilingual("例如 file: 改造后-1.jpg", "e.g. file: after-1.jpg")),
         "video_only": ("url 和 poster 只用于视频（kind: video）", "url and poster are only for videos (kind: video)", None),
+        "exhibit_item": ("每个展品只写一项：case（案例）、site（人民坊点位）、milestone（大事记）或 media（本展览的图片）",
+                         "an item shows exactly one of case, site, milestone or media",
+                         Bilingual("例如 - case: changning-ningjuli 或 - media: 展厅全景.jpg", "e.g. - case: changning-ningjuli or - media: hall.jpg")),
         "pair_kind": ("pair 只用于改造前/改造后照片（kind: before 或 after）", "pair is only for before/after photos (kind: before or after)",
                       Bilingual("两张照片写同一个 pair，例如 pair: dining-room", "give both photos the same pair, e.g. pair: dining-room")),
     }

@@ -129,6 +129,17 @@ class MapBuilder:
         return self._render(items, route, lang, fit=SHANGHAI_BOUNDS, boundaries=["all"], cluster=True,
                             filter=filter, height=height)
 
+    def places_map(self, entries: list[tuple[str, str]], route: str, lang: str) -> MapSpec | None:
+        """A map of some entries, e.g. an exhibition's: (kind, id) pairs, in the order given;
+        the view fits them, inside the districts they lie in."""
+        items = list(dict.fromkeys(self._by_entry[key] for key in entries if key in self._by_entry))
+        if not items:
+            return None
+        pad = 0.02
+        fit = [[min(p.lat for p in items) - pad, min(p.lon for p in items) - pad],
+               [max(p.lat for p in items) + pad, max(p.lon for p in items) + pad]]
+        return self._render(items, route, lang, fit=fit, boundaries=["all"], cluster=len(items) > 20, height="medium")
+
     def district_map(self, district: str, route: str, lang: str) -> MapSpec:
         items = [p for p in self.located() if p.district == district]
         shape = next(d for d in geo.districts() if d.key == district)

@@ -8,6 +8,7 @@ the plugin hands to whatever builds the site around them.
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from urllib.parse import quote
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from .. import browse, urls
+from .. import browse, exhibitions, urls
 from ..collection import Collection
 from ..content.models import LANGS, Lang, PartialDate, SourceRef, Text
 from ..media import PublishedMedia
@@ -54,6 +55,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("nav_home", urls.HOME),
     NavItem("nav_cases", urls.CASES),
     NavItem("nav_competition", urls.COMPETITION),
+    NavItem("nav_exhibitions", urls.EXHIBITIONS),
     NavItem("nav_retrospective", urls.RETROSPECTIVE),
     NavItem("nav_statistics", urls.STATISTICS),
     NavItem("nav_map", urls.MAP),
@@ -135,17 +137,20 @@ class PageRenderer:
                 pages.append(self._page("case.html", urls.case(case.id), lang, case.title.get(lang),
                                         description=case.summary.get(lang), case=case,
                                         site=c.site_for_case.get(case.id), related=browse.related_cases(c, case),
+                                        shown_in=self._shown_in("excellent", case.id),
                                         map=self._map(lambda: self.maps.entry_map("excellent", case.id, lang))))
             pages.append(self._page("competition.html", urls.COMPETITION, lang, self.strings.get("nav_competition", lang),
                                     sites=c.sites_sorted(), hide=("toc",)))
             for site in c.sites_sorted():
                 pages.append(self._page("site.html", urls.site(site.id), lang, site.name.get(lang), site=site,
+                                        shown_in=self._shown_in("competition", site.id),
                                         case=c.cases.get(site.case) if site.case else None,
                                         map=self._map(lambda: self.maps.entry_map("competition", site.id, lang))))
             pages.append(self._page("retrospective.html", urls.RETROSPECTIVE, lang,
                                     self.strings.get("nav_retrospective", lang), years=self._milestones_by_year()))
             pages.append(self._page("statistics.html", urls.STATISTICS, lang, self.strings.get("nav_statistics", lang),
                                     plans=c.plans_sorted(), **charts.statistics_context(c, self.strings, lang)))
+            pages += self._exhibition_pages(lang)
             if self.downloads is not None:
                 pages.append(self._downloads_page(lang))
             for page in sorted(c.pages.values(), key=lambda p: p.id):
@@ -154,6 +159,84 @@ class PageRenderer:
         return pages
 
     # --- internals ---------------------------------------------------------------------------
+    @cached_property
+    def _exhibition_walks(self) -> dict[str, list]:
+        return {e.id: exhibitions.walk(self.collection, e) for e in self.collection.exhibitions_sorted()}
+
+    def _walks(self) -> dict[str, list]:
+        return self._exhibition_walks
+
+    def _shown_in(self, kind: str, entry_id: str) -> list[tuple]:
+        """(exhibition, the stop showing the entry) for the "in exhibitions" note of an entry page."""
+        out = []
+        for exhibition in self.collection.exhibitions_sorted():
+            stop = next((s for s in self._walks()[exhibition.id] if (s.kind, getattr(s.entry, "id", None)) == (kind, entry_id)), None)
+            if stop is not None:
+                out.append((exhibition, stop))
+        return out
+
+    def _exhibition_pages(self, lang: Lang) -> list[PageSpec]:
+        """The exhibitions index; per exhibition its start page, a page per room and the guide."""
+        c, media = self.collection, self.media
+        walks = self._walks()
+        covers = {}
+        for exhibition in c.exhibitions_sorted():
+            cover = exhibitions.cover_media(exhibition)
+            covers[exhibition.id] = (cover, media.image("exhibitions", exhibition.id, cover.file) if cover else None)
+
+        def stop_image(exhibition_id: str):
+            def image_of(stop):
+                if stop.kind == "media":
+                    item = stop.entry
+                    published = media.image("exhibitions", exhibition_id, item.file or "")
+                else:
+                    item, published = None, None
+                    for candidate in getattr(stop.entry, "media", None) or []:
+                        published = media.image(stop.kind, stop.entry.id, candidate.file or candidate.url or "")
+                        if published is not None:
+                            item = candidate
+                            break
+                if published is None:
+                    return None
+                alt = item.alt.get(lang) if item.alt else ""
+                return {"published": published, "alt": alt, "placeholder": item.placeholder}
+            return image_of
+
+        pages = [self._page("exhibitions.html", urls.EXHIBITIONS, lang, self.strings.get("nav_exhibitions", lang), hide=("toc",),
+                            exhibitions=[(e, walks[e.id], covers[e.id][1]) for e in c.exhibitions_sorted()])]
+        for exhibition in c.exhibitions_sorted():
+            stops = walks[exhibition.id]
+            start = urls.exhibition(exhibition.id)
+            cover_item, cover = covers[exhibition.id]
+            pages.append(self._page(
+                "exhibition.html", start, lang, exhibition.title.get(lang),
+                description=exhibition.subtitle.get(lang) if exhibition.subtitle else None, exhibition=exhibition,
+                stops=stops, cover=cover, cover_item=cover_item,
+                alt_cover=cover_item.alt.get(lang) if cover_item and cover_item.alt else "",
+                map=self._map(lambda: self.maps.places_map(exhibitions.located_entries(stops), start, lang))))
+            for number, room in enumerate(exhibition.rooms, start=1):
+                route = urls.exhibition_room(exhibition.id, number)
+                here = urls.page_url(route, lang)
+
+                def href(stop, here=here, route=route) -> str:
+                    if stop is None:
+                        return urls.relative(urls.page_url(start, lang), here)
+                    if stop.route == route:
+                        return "#" + stop.anchor
+                    return urls.relative(urls.page_url(stop.route, lang), here) + "#" + stop.anchor
+
+                in_room = [s for s in stops if s.room_number == number]
+                steps = {s.number: {"prev": href(stops[s.number - 2] if s.number > 1 else None),
+                                    "next": href(stops[s.number] if s.number < len(stops) else None)} for s in in_room}
+                title = f"{room.title.get(lang)} · {exhibition.title.get(lang)}"
+                pages.append(self._page("exhibition_room.html", route, lang, title, exhibition=exhibition, room=room,
+                                        room_number=number, stops=in_room, steps=steps, stop_image=stop_image(exhibition.id)))
+            pages.append(self._page("exhibition_guide.html", urls.exhibition_guide(exhibition.id), lang,
+                                    f"{self.strings.get('exhibition_guide', lang)} · {exhibition.title.get(lang)}",
+                                    hide=("toc", "navigation"), exhibition=exhibition, stops=stops,
+                                    stop_image=stop_image(exhibition.id)))
+        return pages
+
     def _downloads_page(self, lang: Lang) -> PageSpec:
         from ..export import content_date
         from ..export.formats import BY_KEY
