@@ -198,6 +198,7 @@ def entries_json(job: ExportJob) -> dict:
         "cases": [dump("excellent", e, urls.case) for e in kinds["excellent"]],
         "competition_sites": [dump("competition", e, urls.site) for e in kinds["competition"]],
         "milestones": [dump("milestones", e, None) for e in kinds["milestones"]],
+        "exhibitions": [] if job.selection_narrows else [e.model_dump(mode="json") for e in job.collection.exhibitions_sorted()],
         "documents": [d.model_dump(mode="json") for _, d in sorted(job.collection.documents.items())],
     }
 
