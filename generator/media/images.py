@@ -14,7 +14,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 try:  # iPhones save HEIC; pillow-heif (binary wheels with libheif) lets Pillow read it
     from pillow_heif import register_heif_opener
@@ -91,6 +91,17 @@ def open_checked(path: Path) -> Image.Image:
     return image
 
 
+def _load_complete(image: Image.Image) -> None:
+    """Decode every pixel, refusing a truncated file. Pillow's LOAD_TRUNCATED_IMAGES is global and
+    WeasyPrint turns it on when imported (the PDF export), which would publish half-grey photos."""
+    allowed = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        image.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = allowed
+
+
 def _to_srgb(image: Image.Image) -> Image.Image:
     """8-bit RGB (or RGBA) in sRGB, whatever came in."""
     if image.mode.startswith("I;16") or image.mode == "I":
@@ -134,7 +145,7 @@ def derive(original: Path, out_dir: Path, key: str) -> list[Derivative]:
                 wanted = (1, WIDTHS[-1]) if rotated else (WIDTHS[-1], 1)
                 image.draft(image.mode, wanted)
             try:
-                image.load()
+                _load_complete(image)
             except (OSError, SyntaxError, ValueError) as exc:
                 raise ImageProblem(f"图片文件不完整或已损坏（{exc}）", f"the image file is truncated or damaged ({exc})",
                                    "请重新导出或重新拷贝原图", "export or copy the original again") from None

@@ -165,6 +165,22 @@ def test_unpublishable_files_are_refused_with_entry_and_file(tmp_path, name, dat
     assert ("excellent", "changning-test", "fine.jpg") in published.items  # the good one still goes through
 
 
+def test_truncated_photos_are_refused_even_after_weasyprint_allowed_them(tmp_path):
+    """Importing WeasyPrint (the PDF export) sets Pillow's global LOAD_TRUNCATED_IMAGES; a build
+    that made the PDF must still refuse a half-copied photo rather than publish it half grey."""
+    from PIL import ImageFile
+
+    import weasyprint  # noqa: F401  (sets the flag)
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    collection = content_with_media(tmp_path, {"cut.jpg": jpeg(size=(1200, 800))[:4000]})
+    diagnostics = Diagnostics()
+    publish_media(collection, tmp_path / "cache", diagnostics)
+    assert [d.code for d in diagnostics.errors] == ["media_unreadable"]
+    assert "truncated" in diagnostics.errors[0].message.en
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # WeasyPrint's own setting is left as it was
+
+
 def test_a_rebuild_encodes_nothing_and_one_changed_photo_only_itself(tmp_path):
     files = {f"p{i}.jpg": jpeg(size=(1000 + i, 700), colour=(i * 40, 100, 100)) for i in range(4)}
     collection = content_with_media(tmp_path, files)
