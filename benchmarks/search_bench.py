@@ -1,0 +1,363 @@
+#!/usr/bin/env python3
+"""Compare the two search engines on the sample content plus N synthetic bilingual cases.
+
+Builds the same content four times (benchmarks/build_bench.py makes the synthetic cases):
+  none      no search at all (the baseline build time)
+  material  Material's search plugin, lang zh + en, jieba with the programme's words as user
+            dictionary (generator/search/words.txt and every name in the content)
+  pagefind  the site's search: Pagefind's extended build, Chinese one token per character
+            (generator/search/)
+  pf-jieba  the same without the per-character tokens: Pagefind's own jieba segmentation at
+            indexing and the browser's at query time (what the extended build does by itself)
+and reports, for each: build time, index bytes on disk per language, bytes transferred before the
+first results of a typical query in headless Chromium (raw, and gzip as a server would send it),
+query latency once loaded (median over several queries, typing to results on screen), and how
+many of the programme's words that the content contains are found on a page that contains them.
+
+    .venv/bin/python benchmarks/search_bench.py --cases 1000
+    .venv/bin/python benchmarks/search_bench.py --cases 100 --keep     # keep the built sites
+
+Material's Chinese segmentation needs jieba: `.venv/bin/pip install jieba` (or `pip install -e .[bench]`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import json
+import logging
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from build_bench import prepare  # noqa: E402
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+TYPICAL = {"zh": "人民坊", "en": "Renminfang"}
+LATENCY = {"zh": ["生活圈", "社区服务", "华阳街道", "党群服务", "示范项目", "嵌入式", "长宁", "六艺亭"],
+           "en": ["community", "Huayang", "street renewal", "elderly care", "Changning", "life circle", "design", "service"]}
+START = {"zh": "about/", "en": "en/about/"}
+VARIANTS = ("none", "material", "pagefind", "pf-jieba")
+
+
+# --- building ---------------------------------------------------------------------------------
+def project_plugins() -> list:
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(ROOT / "mkdocs.yml", encoding="utf-8") as handle:
+        return yaml_load(handle)["plugins"]
+
+
+def build(variant: str, content: Path, site: Path, cache: Path, user_dict: Path) -> float:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    import generator.search.records as records
+
+    plugins = []
+    for plugin in project_plugins():
+        if isinstance(plugin, dict) and "showcase" in plugin:
+            options = dict(plugin["showcase"], content_dir=str(content), cache_dir=str(cache),
+                           search=variant in ("pagefind", "pf-jieba"))
+            options.pop("downloads", None)  # exports of the collection: not what is compared here
+            plugins.append({"showcase": options})
+        else:
+            plugins.append(plugin)
+    if variant == "material":
+        # the separator must split at the zero-width spaces the plugin puts between jieba's words
+        plugins.append({"search": {"lang": ["zh", "en"], "jieba_dict_user": str(user_dict),
+                                   "separator": r"[\s\u200b\-]+"}})
+    split_han = records.split_han
+    if variant == "pf-jieba":
+        records.split_han = lambda html: html  # leave Chinese to Pagefind's own segmenter
+    try:
+        start = time.perf_counter()
+        mkdocs_build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site), plugins=plugins))
+        return time.perf_counter() - start
+    finally:
+        records.split_han = split_han
+
+
+def write_user_dict(content: Path, path: Path) -> list[str]:
+    from generator.collection import load_collection
+    from generator.search import WORDS_FILE, dictionary_words
+
+    collection, _ = load_collection(content)
+    words = dictionary_words(collection, WORDS_FILE)
+    # jieba's format: word, frequency; a high frequency makes it keep the word whole
+    path.write_text("".join(f"{w} 20000\n" for w in words), encoding="utf-8")
+    return words
+
+
+# --- bytes on disk ----------------------------------------------------------------------------
+def disk_bytes(variant: str, site: Path) -> dict[str, int]:
+    if variant == "material":
+        index = site / "search" / "search_index.json"
+        if not index.exists():
+            return {}
+        docs = json.loads(index.read_text(encoding="utf-8"))["docs"]
+        size = {lang: len(json.dumps([d for d in docs if d["location"].startswith("en/") == (lang == "en")],
+                                     ensure_ascii=False).encode()) for lang in ("zh", "en")}
+        size["total"] = index.stat().st_size
+        return size
+    bundle = site / "pagefind"
+    if not bundle.exists():
+        return {}
+    size = {"total": sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())}
+    for lang in ("zh", "en"):
+        size[lang] = sum(p.stat().st_size for folder in ("index", "filter") for p in (bundle / folder).glob(f"{lang}_*"))
+    size["fragments"] = sum(p.stat().st_size for p in (bundle / "fragment").glob("*"))
+    size["chunks_zh"] = len(list((bundle / "index").glob("zh_*")))
+    return size
+
+
+# --- the browser ------------------------------------------------------------------------------
+@contextmanager
+def serve(site: Path):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args, **kwargs):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+
+
+UI = {
+    "material": {"open": "input.md-search__input", "input": "input.md-search__input",
+                 "list": ".md-search-result__list", "hit": ".md-search-result__item"},
+    "pagefind": {"open": ".sc-search__open", "input": "#sc-search-input", "list": "#sc-search-results",
+                 "hit": ".sc-search__hit"},
+}
+UI["pf-jieba"] = UI["pagefind"]
+
+MEASURE = """async ([q, inputSel, listSel]) => {
+  const input = document.querySelector(inputSel), list = document.querySelector(listSel);
+  const t0 = performance.now();
+  const done = new Promise((resolve) => {
+    const observer = new MutationObserver(() => {
+      if (list.children.length) { observer.disconnect(); resolve(performance.now() - t0); }
+    });
+    observer.observe(list, {childList: true, subtree: true, characterData: true});
+    setTimeout(() => { observer.disconnect(); resolve(null); }, 5000);
+  });
+  input.value = q;
+  input.dispatchEvent(new Event("input", {bubbles: true}));
+  input.dispatchEvent(new KeyboardEvent("keyup", {bubbles: true, key: q.slice(-1)}));
+  return await done;
+}"""
+
+
+def is_search(variant: str, url: str) -> bool:
+    if variant == "material":
+        return "search_index.json" in url or "/workers/search" in url or "/lunr/" in url
+    return "/pagefind/" in url
+
+
+def browser_measure(variant: str, site: Path, browser, words: list[str]) -> dict:
+    out: dict = {}
+    with serve(site) as base:
+        for lang in ("zh", "en"):
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            responses = []
+
+            def collect(response):
+                try:
+                    body = response.body()
+                except Exception:
+                    return
+                responses.append((response.url, body, time.perf_counter()))
+
+            page.on("response", collect)
+            page.goto(base + START[lang])
+            page.wait_for_load_state("networkidle")
+            loaded = time.perf_counter()
+            ui = UI[variant]
+            page.click(ui["open"])
+            page.fill(ui["input"], TYPICAL[lang])
+            page.keyboard.press("End")  # Material's box searches on key-up
+            page.wait_for_selector(ui["hit"], timeout=30000)
+            first = time.perf_counter()
+            page.wait_for_timeout(200)
+            searched = [(u, b) for u, b, t in responses if t <= first and is_search(variant, u)]
+            out[lang] = {
+                "bytes_raw": sum(len(b) for _, b in searched),
+                "bytes_gzip": sum(min(len(b), len(gzip.compress(b, 6))) for _, b in searched),
+                "at_page_load": sum(len(b) for u, b, t in responses if t <= loaded and is_search(variant, u)),
+                "requests": len(searched),
+                "first_results_s": first - loaded,
+            }
+            times = []
+            for query in LATENCY[lang]:
+                page.evaluate(MEASURE, ["", ui["input"], ui["list"]])  # clear
+                ms = page.evaluate(MEASURE, [query, ui["input"], ui["list"]])
+                if ms is not None:
+                    times.append(ms)
+            out[lang]["latency_ms"] = statistics.median(times) if times else None
+            if lang == "zh" and variant != "material":
+                out["words_found"] = words_found(page, variant, words)
+            page.close()
+    return out
+
+
+def words_found(page, variant: str, words: list[str]) -> str:
+    """Programme words (in the content) found on a page that contains them, in the top three."""
+    lookup = ("(q) => window.showcaseSearch.query(q)" if variant == "pagefind" else
+              """async (q) => { const pf = await import(new URL('../pagefind/pagefind.js', location.href).href);
+                 const r = await pf.search(q); return {top: await Promise.all(r.results.slice(0, 3).map(x => x.data()))}; }""")
+    found = missed = 0
+    misses = []
+    for word in words:
+        result = page.evaluate(lookup, word)
+        if any(word in hit["content"].replace("\u200b", "") for hit in result["top"][:3]):
+            found += 1
+        else:
+            missed += 1
+            misses.append(word)
+    return f"{found}/{found + missed}" + (f" (missed e.g. {', '.join(misses[:4])})" if misses else "")
+
+
+SETTLE = """async ([q, inputSel]) => {
+  const input = document.querySelector(inputSel), box = document.querySelector(".md-search-result");
+  const done = new Promise((resolve) => {
+    const observer = new MutationObserver(() => { observer.disconnect(); setTimeout(resolve, 30); });
+    observer.observe(box, {childList: true, subtree: true, characterData: true});
+    setTimeout(() => { observer.disconnect(); resolve(); }, 2000);
+  });
+  input.value = q;
+  input.dispatchEvent(new KeyboardEvent("keyup", {bubbles: true, key: "End"}));
+  await done;
+}"""
+
+
+def material_words_found(site: Path, browser, words: list[str]) -> str:
+    """The same check through Material's box: the first three results' text contains the word."""
+    found = 0
+    misses = []
+    with serve(site) as base:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(base + START["zh"])
+        page.click(UI["material"]["open"])
+        for word in words:
+            page.evaluate(SETTLE, ["", UI["material"]["input"]])
+            page.evaluate(SETTLE, [word, UI["material"]["input"]])
+            texts = page.eval_on_selector_all(".md-search-result__item", "els => els.slice(0, 3).map(e => e.textContent)")
+            if any(word in t.replace("\u200b", "") for t in texts):
+                found += 1
+            else:
+                misses.append(word)
+        page.close()
+    return f"{found}/{len(words)}" + (f" (missed e.g. {', '.join(misses[:4])})" if misses else "")
+
+
+# --- main -------------------------------------------------------------------------------------
+def kb(n) -> str:
+    return "-" if n is None else f"{n / 1024:,.1f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:,.2f} MB"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=2014)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
+    parser.add_argument("--only", nargs="*", choices=VARIANTS, help="measure these variants only")
+    args = parser.parse_args()
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    logging.basicConfig(level=logging.ERROR)
+    try:
+        import jieba  # noqa: F401
+        jieba.setLogLevel(logging.ERROR)
+    except ImportError:
+        print("note: jieba is not installed: Material's index will not segment Chinese (pip install jieba)")
+    work = Path(tempfile.mkdtemp(prefix="showcase-search-bench-"))
+    try:
+        content = prepare(work, args.cases, args.seed)
+        user_dict = work / "jieba-user-dict.txt"
+        words = write_user_dict(content, user_dict)
+        cache = work / "cache"
+        build("none", content, work / "warm", cache, user_dict)  # fills the image cache: builds compare search only
+        shutil.rmtree(work / "warm")
+        variants = args.only or list(VARIANTS)
+        results: dict[str, dict] = {}
+        for variant in variants:
+            site = work / variant
+            seconds = build(variant, content, site, cache, user_dict)
+            results[variant] = {"build_s": seconds, "disk": disk_bytes(variant, site)}
+            print(f"built {variant}: {seconds:.1f} s", flush=True)
+
+        from playwright.sync_api import sync_playwright
+
+        present_words = []
+        text = "".join(p.read_text(encoding="utf-8") for p in (work / variants[0]).rglob("index.html")
+                       if not p.relative_to(work / variants[0]).as_posix().startswith("en/"))
+        present_words = [w for w in words if w in text]
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            for variant in variants:
+                if variant == "none":
+                    continue
+                results[variant]["browser"] = browser_measure(variant, work / variant, browser, present_words)
+                if variant == "material":
+                    results[variant]["browser"]["words_found"] = material_words_found(work / variant, browser, present_words)
+            browser.close()
+
+        report(args.cases, results)
+        if args.keep:
+            print(f"kept: {work}")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def report(cases: int, results: dict) -> None:
+    base = results.get("none", {}).get("build_s")
+    print(f"\nSearch engines on the sample content + {cases} synthetic bilingual cases")
+    rows = [("", [v for v in results])]
+    def row(name, fn):
+        rows.append((name, [fn(results[v]) for v in results]))
+    row("build time", lambda r: f"{r['build_s']:.1f} s")
+    row("  of which search", lambda r: "-" if base is None or "browser" not in r else f"{r['build_s'] - base:+.1f} s")
+    row("index on disk, zh", lambda r: kb(r["disk"].get("zh")))
+    row("index on disk, en", lambda r: kb(r["disk"].get("en")))
+    row("search files on disk, total", lambda r: kb(r["disk"].get("total")))
+    for lang in ("zh", "en"):
+        q = TYPICAL[lang]
+        row(f"first results for {q!r}: bytes raw", lambda r, l=lang: kb(r.get("browser", {}).get(l, {}).get("bytes_raw")))
+        row("  gzip", lambda r, l=lang: kb(r.get("browser", {}).get(l, {}).get("bytes_gzip")))
+        row("  of which at page load", lambda r, l=lang: kb(r.get("browser", {}).get(l, {}).get("at_page_load")))
+        row("  requests", lambda r, l=lang: str(r.get("browser", {}).get(l, {}).get("requests", "-")))
+        row("  time to first results", lambda r, l=lang: "-" if "browser" not in r else f"{r['browser'][l]['first_results_s'] * 1000:.0f} ms")
+        row(f"latency after loading, {lang} (median)", lambda r, l=lang: "-" if "browser" not in r or r["browser"][l]["latency_ms"] is None
+            else f"{r['browser'][l]['latency_ms']:.0f} ms")
+    row("programme words found (zh)", lambda r: r.get("browser", {}).get("words_found", "-").split(" (")[0])
+    width = max(len(name) for name, _ in rows)
+    cols = [max(len(str(cells[i])) for _, cells in rows) for i in range(len(rows[0][1]))]
+    for name, cells in rows:
+        print(name.ljust(width) + "  " + "  ".join(str(c).rjust(w) for c, w in zip(cells, cols)))
+    print("\nprogramme words (generator/search/words.txt + names in the content) that the content contains,")
+    print("found on a page that contains them among the first three results:")
+    for variant, r in results.items():
+        if "browser" in r:
+            print(f"  {variant}: {r['browser'].get('words_found', '-')}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,145 @@
+"""The search index the build writes (generator/search/): one per language, with the site, and a
+failed indexing fails the build without touching the last good site."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from generator.search.index import _UNUSED
+from tests.helpers import ROOT, build, copy_content
+from tests.site.test_serve_reload import fetch, free_port, wait_for
+
+
+def entry(site: Path) -> dict:
+    return json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+
+
+def pages(site: Path, lang: str) -> list[Path]:
+    found = []
+    for path in site.rglob("index.html"):
+        relative = path.relative_to(site).as_posix()
+        if relative.startswith("pagefind/") or relative.endswith("/guide/index.html"):
+            continue  # the exhibitions' printable guides repeat their rooms: not indexed
+        if (lang == "en") == (relative == "en/index.html" or relative.startswith("en/")):
+            found.append(path)
+    return found
+
+
+def test_one_index_per_language_holding_every_page_and_milestone(sample_site, sample_collection):
+    languages = entry(sample_site)["languages"]
+    assert set(languages) == {"zh", "en"}
+    for lang in ("zh", "en"):
+        # every page of the language, plus each milestone as a result of its own
+        assert languages[lang]["page_count"] == len(pages(sample_site, lang)) + len(sample_collection.milestones), lang
+        assert (sample_site / "pagefind" / f"pagefind.{languages[lang]['hash']}.pf_meta").is_file()
+    chunks = sorted(p.name for p in (sample_site / "pagefind" / "index").iterdir())
+    assert any(n.startswith("zh_") for n in chunks) and any(n.startswith("en_") for n in chunks)
+    assert (sample_site / "pagefind" / "filter").is_dir(), "filters (kind, district, year, case type) are indexed"
+
+
+def test_pages_name_the_language_their_index_is_kept_under(sample_site):
+    languages = set(entry(sample_site)["languages"])
+    for lang in ("zh", "en"):
+        for path in pages(sample_site, lang)[:40]:
+            tag = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").html
+            assert tag["lang"] == lang and tag["lang"] in languages, path
+
+
+def test_every_page_has_the_search_box_in_its_header(sample_site):
+    for lang in ("zh", "en"):
+        for path in pages(sample_site, lang):
+            soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+            box = soup.select_one("header.md-header .sc-search")
+            assert box is not None, path
+            bundle = (path.parent / box["data-bundle"]).resolve()
+            assert bundle == (sample_site / "pagefind").resolve(), path
+            assert (path.parent / box["data-root"]).resolve() == sample_site.resolve(), path
+            labels = json.loads(box.select_one("script.sc-search__labels").string)
+            assert labels["search_open"] == ("搜索" if lang == "zh" else "Search")
+
+
+def test_only_what_the_search_box_uses_is_published(sample_site):
+    bundle = sample_site / "pagefind"
+    assert (bundle / "pagefind.js").is_file()
+    assert [name for name in _UNUSED if (bundle / name).exists()] == []
+    assert not (bundle / "playground").exists()
+
+
+def test_a_failed_indexing_fails_the_build_and_keeps_the_last_good_site(tmp_path, monkeypatch):
+    content = copy_content(tmp_path)
+    site = tmp_path / "site"
+    assert build(content, site).returncode == 0
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+    # an edit that would change the site, then a Pagefind that cannot run
+    case = next((content / "excellent").glob("*.yaml"))
+    case.write_text(case.read_text(encoding="utf-8").replace("illustrative: true", "illustrative: false", 1), encoding="utf-8")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    result = build(content, site)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "搜索索引生成失败" in output and "search index failed" in output, output[-2000:]
+    assert "Traceback" not in output
+
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+
+
+@pytest.mark.parametrize("binary", ["false", "crash"])
+def test_a_pagefind_that_dies_is_reported_not_waited_for(tmp_path, binary):
+    from generator.search.index import SearchIndexError, write_index
+    from generator.search.records import Record
+
+    if binary == "crash":
+        script = tmp_path / "pagefind"
+        script.write_text("#!/bin/sh\necho 'thread main panicked' >&2\nexit 101\n")
+        script.chmod(0o755)
+        path = str(script)
+    else:
+        path = "/bin/false"
+    env = os.environ.copy()
+    os.environ["PAGEFIND_BINARY_PATH"] = path
+    try:
+        record = Record(url="/x/", lang="zh", title="x", kind="page", body="<h1>x</h1>")
+        with pytest.raises(SearchIndexError) as caught:
+            write_index([record], tmp_path / "site", timeout=30)
+    finally:
+        os.environ.clear()
+        os.environ.update(env)
+    assert "Pagefind" in str(caught.value) and "search index failed" in str(caught.value)
+
+
+def test_serve_rebuilds_the_index_with_the_pages(tmp_path):
+    content = copy_content(tmp_path)
+    port = free_port()
+    env = {**os.environ, "SHOWCASE_CONTENT_DIR": str(content), "SHOWCASE_CACHE_DIR": str(tmp_path / "cache"),
+           "NO_MKDOCS_2_WARNING": "1"}
+    showcase = Path(sys.executable).with_name("showcase")
+    server = subprocess.Popen([str(showcase), "serve", "--content", str(content), "-a", f"127.0.0.1:{port}"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/pagefind/pagefind-entry.json"
+    try:
+        first = wait_for(lambda: fetch(url), 60)
+        assert first, "mkdocs serve does not serve the search index"
+        languages = json.loads(first)["languages"]
+        assert set(languages) == {"zh", "en"}
+        # a new milestone: the index is rebuilt with the pages (one more record per language)
+        milestone = content / "milestones" / "2022-guidance.yaml"
+        text = milestone.read_text(encoding="utf-8")
+        copy = text.replace("id: 2022-guidance", "id: serve-search-check", 1)
+        assert copy != text
+        (content / "milestones" / "serve-search-check.yaml").write_text(copy, encoding="utf-8")
+        later = wait_for(lambda: (t := fetch(url)) and json.loads(t)["languages"]["zh"]["page_count"]
+                         == languages["zh"]["page_count"] + 1 and t, 90)
+        assert later, "the index was not rebuilt after an edit"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
