@@ -106,8 +106,13 @@ class ExportJob:
 
     def image_file(self, image: PublishedImage, width: int = 960) -> Path | None:
         """The published JPEG closest to `width` px, as a file on disk."""
-        site_path = min(image.sources["jpg"], key=lambda s: abs(s[0] - width))[1]
-        return self.files.get(site_path)
+        return self.files.get(self.image_site_path(image, width))
+
+    @staticmethod
+    def image_site_path(image: PublishedImage, width: int = 960) -> str:
+        """Where that JPEG is published on the site ("media/excellent/<id>/<name>-960.jpg"): a
+        name for it that does not depend on where the cache is."""
+        return min(image.sources["jpg"], key=lambda s: abs(s[0] - width))[1]
 
 
 def content_date(collection: Collection) -> str:
