@@ -49,6 +49,11 @@ class ShowcaseConfig(base.Config):
     # Map tile providers (see generator/maps/config.py); unset: AutoNavi, then OpenStreetMap.
     map_tiles = c.Optional(c.Type(list))
     maps = c.Type(bool, default=True)
+    # Site search (generator/search/): a Pagefind index per language, written before the swap.
+    search = c.Type(bool, default=True)
+    # Downloads page (generator/export/): these exports of the whole collection, made by the
+    # build and cached; an empty list turns the page off. Keys: pdf docx xlsx csv json geojson.
+    downloads = c.Type(list, default=[])
 
 
 class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
@@ -129,14 +134,35 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                 log.info("  %s: %s", name, ", ".join(m.field for m in missing if m.file == name))
 
         maps = self._map_builder(collection, media) if self.config.maps else None
-        self.renderer = PageRenderer(collection, self.templates_dir, media, maps)
+        downloads = self._downloads(collection, media, config) if self.config.downloads else None
+        self.renderer = PageRenderer(collection, self.templates_dir, media, maps, downloads)
         self.specs = {spec.src_uri: spec for spec in self.renderer.render_all()}
         # Both languages' top-level pages form the nav MkDocs knows about; the theme overrides show
         # each reader only their own language's half. Entry pages stay out of the nav: Material
         # renders the whole nav into every page, so output would grow with the square of entries.
         config.nav = [{lang: [uri for _, route in self.renderer.nav(lang)
                               if (uri := urls.src_uri(route, lang)) in self.specs]} for lang in ("zh", "en")]
-        self.media_files = list(media.files)
+        self.media_files = list(media.files) + [(d.site_path, d.source) for d in downloads or []]
+
+    def _downloads(self, collection, media, config: MkDocsConfig):
+        from .export.downloads import produce_downloads
+        from .export.formats import BY_KEY
+        from .render.pages import Strings
+
+        unknown = [k for k in self.config.downloads if k not in BY_KEY]
+        if unknown:
+            raise PluginError(f"mkdocs.yml: showcase: downloads: 不认识的格式 {unknown}，可用 {list(BY_KEY)} / "
+                              f"unknown formats {unknown}; known: {list(BY_KEY)}")
+        strings = Strings(self.templates_dir / "strings.yaml")
+        try:
+            files, made = produce_downloads(collection, media, self.cache_dir, self.templates_dir, list(self.config.downloads),
+                                            strings, site_url=config.site_url or "")
+        except Exception as exc:  # an export that fails must say so plainly and keep the last good site
+            log.debug("export failed", exc_info=True)
+            raise PluginError(f"下载文件生成失败（{type(exc).__name__}: {exc}）；网站未更新 / "
+                              f"making the downloads failed ({type(exc).__name__}: {exc}); the site was not changed") from None
+        log.info("下载文件：%s / downloads: %s", "新生成" if made else "来自缓存", "made now" if made else "from the cache")
+        return files
 
     def _map_builder(self, collection, media):
         from .maps.build import MapBuilder
@@ -231,6 +257,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             "nav": [{"title": title, "url": urls.relative(urls.page_url(item_route, lang), current),
                      "active": item_route == route or (item_route and route.startswith(item_route))}
                     for title, item_route in self.renderer.nav(lang)],
+            # search: the header's search box and its labels (None: no box)
+            "search": self._search_ui(lang),
         }
         # Material prints config.site_name (header, title, drawer) and config.copyright (footer);
         # pages render one at a time, so setting them in the page's language here is safe.
@@ -238,8 +266,31 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         config.copyright = self.renderer.strings.get("footer_credit", lang)
         return context
 
+    # --- search ------------------------------------------------------------------------------
+    def _search_ui(self, lang):
+        if not self.config.search or self.renderer is None:
+            return None
+        from .search import ui_labels
+
+        return {"labels": ui_labels(self.renderer.strings, lang)}
+
+    def _build_search(self, config: MkDocsConfig) -> None:
+        """The search index goes into the folder being built, so it is swapped in with the pages
+        it describes; a failure fails the build and the last good site stays."""
+        from .search import SearchIndexError, build_search
+
+        assert self.renderer is not None
+        try:
+            counts = build_search(self.renderer.collection, self.specs.values(), self.renderer.strings, Path(config.site_dir))
+        except SearchIndexError as exc:
+            raise PluginError(str(exc)) from None
+        log.info("搜索索引：%s / search index: %s", "，".join(f"{k} {v} 条" for k, v in counts.items()),
+                 ", ".join(f"{k} {v} records" for k, v in counts.items()))
+
     # --- output ------------------------------------------------------------------------------
     def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.config.search:
+            self._build_search(config)
         if not (self.config.atomic_output and self.building_dir and self.final_site_dir):
             return
         final = Path(self.final_site_dir)

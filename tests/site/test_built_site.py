@@ -19,11 +19,15 @@ def html(site: Path, url: str) -> BeautifulSoup:
 
 
 def expected_routes(collection) -> list[str]:
-    routes = [urls.HOME, urls.CASES, urls.COMPETITION, urls.RETROSPECTIVE, urls.STATISTICS, urls.MAP]
+    routes = [urls.HOME, urls.CASES, urls.COMPETITION, urls.RETROSPECTIVE, urls.STATISTICS, urls.MAP, urls.DOWNLOADS]
     routes += [urls.DISTRICTS] + [urls.district(d.key) for d in collection.reference.districts]
     routes += [urls.SERVICES] + [urls.service(s.key) for s in collection.reference.services]
     routes += [urls.case(i) for i in collection.cases] + [urls.site(i) for i in collection.sites]
     routes += [urls.page(i) for i in collection.pages if i != "home"]
+    routes += [urls.EXHIBITIONS]
+    for exhibition in collection.exhibitions.values():
+        routes += [urls.exhibition(exhibition.id), urls.exhibition_guide(exhibition.id)]
+        routes += [urls.exhibition_room(exhibition.id, n) for n in range(1, len(exhibition.rooms) + 1)]
     return routes
 
 
@@ -108,7 +112,10 @@ def test_entry_pages_stay_out_of_the_navigation(sample_site, sample_collection):
     page = page_file(sample_site, urls.CASES).read_text(encoding="utf-8")
     nav = BeautifulSoup(page, "html.parser").select_one("nav.md-nav--primary")
     assert case not in str(nav)
-    assert len(nav.select("a.md-nav__link")) <= 8
+    # the top-level pages of the page's language and the switch to the other language, nothing more
+    from generator.render.pages import NAV
+
+    assert len(nav.select("a.md-nav__link")) <= len(NAV) + 1
 
 
 RESOURCE_ATTRS = [("script", "src"), ("link", "href"), ("img", "src"), ("img", "srcset"), ("source", "src"),
