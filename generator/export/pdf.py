@@ -34,6 +34,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
@@ -157,9 +158,11 @@ class _Book:
 
     def _fetch(self, url: str) -> bytes:
         """The bytes behind a URL, for the published images this book names and nothing else."""
-        if url not in self.allowed:
+        # WeasyPrint hands back URLs percent-encoded its own way: compare them decoded
+        wanted = {unquote(allowed): path for allowed, path in self.allowed.items()}
+        if unquote(url) not in wanted:
             raise ValueError(f"not fetched in an export: {url}")
-        return Path(self.allowed[url]).read_bytes()
+        return Path(wanted[unquote(url)]).read_bytes()
 
     # --- parts ---------------------------------------------------------------------------------
     def _context(self) -> dict:
@@ -303,7 +306,7 @@ class _Book:
                 continue
             # named by its place on the site, not in the cache: WeasyPrint names images in the PDF
             # after their URL, so a cache elsewhere would otherwise change the file's bytes
-            uri = MEDIA_ROOT + self.job.image_site_path(image, width)
+            uri = MEDIA_ROOT + quote(self.job.image_site_path(image, width))
             self.allowed[uri] = Path(path)
             out.append(_Image(uri, image.width, image.height, item))
         return out

@@ -414,3 +414,17 @@ def test_locator_simplification_keeps_neighbours_borders_shared():
         shared = {frozenset(ds) for ds in edges.values() if len(ds) == 2}
         assert raw_neighbours <= shared, raw_neighbours - shared
         assert all(len(ds) <= 2 for ds in edges.values())
+
+
+def test_photos_with_spaces_and_chinese_in_their_names_are_printed(tmp_path):
+    """Districts name files 活动 1.jpg: the book must still find and embed them."""
+    from generator.collection import load_collection
+    from tests.site.test_media_pages import CASE, content_with_photos
+
+    content = content_with_photos(tmp_path)
+    collection, diagnostics = load_collection(content, display_root=tmp_path)
+    assert collection is not None, [d.format("en") for d in diagnostics]
+    job, pdf = export(collection, tmp_path, tmp_path / "cache", Selection(ids=(CASE,)))
+    listed = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    images = [line for line in listed.splitlines()[2:] if line.split()[2] == "image"]
+    assert len(images) == 4, listed  # before, after, 活动 1, plan: the lead photo and three more
