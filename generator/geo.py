@@ -166,3 +166,36 @@ def _point_segment_distance(ax: float, ay: float, bx: float, by: float) -> float
     length2 = dx * dx + dy * dy
     t = 0.0 if length2 == 0 else max(0.0, min(1.0, -(ax * dx + ay * dy) / length2))
     return math.hypot(ax + t * dx, ay + t * dy)
+
+
+# --- line simplification (the boundary extraction script and the PDF's locator maps) ----------
+XY = tuple[float, float]
+
+
+def segment_distance(p: XY, a: XY, b: XY) -> float:
+    """Distance from p to the segment ab, in the plane."""
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    length2 = dx * dx + dy * dy
+    t = 0.0 if length2 == 0 else max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / length2))
+    return math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy)
+
+
+def douglas_peucker(points: list, tolerance: float, distance=segment_distance) -> list:
+    """Douglas–Peucker: keep both ends and every point farther than `tolerance` (as `distance`
+    measures it) from the simplified line. Iterative, so long arcs cannot hit the recursion limit."""
+    if len(points) < 3:
+        return list(points)
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        first, last = stack.pop()
+        best, index = 0.0, -1
+        for i in range(first + 1, last):
+            d = distance(points[i], points[first], points[last])
+            if d > best:
+                best, index = d, i
+        if best > tolerance:
+            keep[index] = True
+            stack += [(first, index), (index, last)]
+    return [p for p, k in zip(points, keep) if k]

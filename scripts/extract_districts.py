@@ -38,6 +38,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from generator import geo  # noqa: E402
 from generator.geo import _in_polygon, gcj02_to_wgs84  # noqa: E402
 
 DATA = ROOT / "generator" / "content" / "data"
@@ -113,23 +114,7 @@ def seg_dist(p: Point, a: Point, b: Point) -> float:
 
 
 def douglas_peucker(points: list[Point], tolerance: float) -> list[Point]:
-    """Keep both ends; iterative, so long arcs cannot hit the recursion limit."""
-    if len(points) < 3:
-        return list(points)
-    keep = [False] * len(points)
-    keep[0] = keep[-1] = True
-    stack = [(0, len(points) - 1)]
-    while stack:
-        first, last = stack.pop()
-        best, index = 0.0, -1
-        for i in range(first + 1, last):
-            d = seg_dist(points[i], points[first], points[last])
-            if d > best:
-                best, index = d, i
-        if best > tolerance:
-            keep[index] = True
-            stack += [(first, index), (index, last)]
-    return [p for p, k in zip(points, keep) if k]
+    return geo.douglas_peucker(points, tolerance, distance=seg_dist)
 
 
 def simplify_closed(ring: list[Point], tolerance: float) -> list[Point]:

@@ -86,6 +86,21 @@ def print_diagnostics(out: Console, say: Say, diagnostics) -> None:
         out.print(diagnostic.format(say.lang))
 
 
+def load_valid_content(project: Project, say: Say, out: Console, before_zh: str, before_en: str):
+    """The project's content as a Collection, with a spinner; None (errors printed, with a line
+    saying to fix them before `before_*`, e.g. 导出 / exporting) when it has errors."""
+    from ..collection import load_collection
+
+    with progress() as bar:
+        bar.add_task(say("读取内容", "reading content"), total=None)
+        collection, found = load_collection(project.content_dir, display_root=project.root)
+    if collection is None:
+        print_diagnostics(out, say, [d for d in found if d.is_error])
+        out.print(say(f"内容有错误，请先改正（showcase check）再{before_zh}",
+                      f"the content has errors: fix them first (showcase check) before {before_en}"), style="bold red")
+    return collection
+
+
 def relative(path: Path, root: Path) -> str:
     try:
         return str(path.resolve().relative_to(root))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .common import FAILED, OK, console, open_project, print_diagnostics, progress, project_options, relative
+from .common import FAILED, OK, console, load_valid_content, open_project, progress, project_options, relative
 from .i18n import Say
 
 
@@ -40,7 +40,6 @@ def commands(say: Say) -> list[click.Command]:
     @project_options(say)
     def export(formats: tuple[str, ...], output: Path, year: int | None, districts: tuple[str, ...], ids: tuple[str, ...],
                languages: str, overwrite: bool, config_file, content_dir) -> int:
-        from ..collection import load_collection
         from ..content.reference import UnknownTerm
         from ..diagnostics import Diagnostics
         from ..export import ExportJob, Selection
@@ -49,12 +48,8 @@ def commands(say: Say) -> list[click.Command]:
 
         project = open_project(say, config_file, content_dir)
         out = console()
-        with progress() as bar:
-            bar.add_task(say("读取内容", "reading content"), total=None)
-            collection, found = load_collection(project.content_dir, display_root=project.root)
+        collection = load_valid_content(project, say, out, "导出", "exporting")
         if collection is None:
-            print_diagnostics(out, say, [d for d in found if d.is_error])
-            out.print(say("内容有错误，请先改正（showcase check）再导出", "the content has errors: fix them first (showcase check)"), style="bold red")
             return FAILED
         resolved = []
         for name in districts:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from .common import lang_option, FAILED, OK, USAGE, console, open_project, print_diagnostics, progress, project_options, relative
+from .common import lang_option, FAILED, OK, console, load_valid_content, open_project, progress, project_options, relative
 from .i18n import Say
 
 
@@ -71,16 +71,11 @@ def commands(say: Say) -> list[click.Command]:
     def import_(workbook: Path, media_dir: Path | None, dry_run: bool, update: bool, skip_invalid: bool,
                 config_file, content_dir) -> int:
         from ..authoring.importer import WorkbookError, apply_changes, plan_import
-        from ..collection import load_collection
 
         project = open_project(say, config_file, content_dir)
         out = console()
-        with progress() as bar:
-            bar.add_task(say("读取内容", "reading content"), total=None)
-            collection, found = load_collection(project.content_dir, display_root=project.root)
+        collection = load_valid_content(project, say, out, "导入", "importing")
         if collection is None:
-            print_diagnostics(out, say, [d for d in found if d.is_error])
-            out.print(say("现有内容有错误，请先改正（showcase check）再导入", "the existing content has errors: fix them first (showcase check)"), style="bold red")
             return FAILED
         try:
             with progress() as bar:

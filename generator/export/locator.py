@@ -104,46 +104,17 @@ def _arcs() -> tuple[tuple[int, tuple[tuple[tuple[float, float], ...], ...]], ..
     return tuple(out)
 
 
-def _segment_distance(p: Point, a: Point, b: Point) -> float:
-    dx, dy = b[0] - a[0], b[1] - a[1]
-    length2 = dx * dx + dy * dy
-    if length2 == 0:
-        return math.hypot(p[0] - a[0], p[1] - a[1])
-    t = max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / length2))
-    return math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy)
-
-
-def _douglas_peucker(points: list[Point], tolerance: float) -> list[Point]:
-    if len(points) <= 2:
-        return list(points)
-    keep = [False] * len(points)
-    keep[0] = keep[-1] = True
-    stack = [(0, len(points) - 1)]
-    while stack:
-        first, last = stack.pop()
-        best, index = -1.0, -1
-        for i in range(first + 1, last):
-            d = _segment_distance(points[i], points[first], points[last])
-            if d > best:
-                best, index = d, i
-        if index >= 0 and best > tolerance:
-            keep[index] = True
-            stack.append((first, index))
-            stack.append((index, last))
-    return [p for p, k in zip(points, keep) if k]
-
-
 @lru_cache(maxsize=4096)
 def _simplified_arc(arc: tuple[tuple[float, float], ...], tolerance: float) -> tuple[Point, ...]:
     """One arc, projected and simplified. Cached on the arc in a canonical direction, so the two
     districts on either side of a border get the very same points."""
     canonical = min(arc, arc[::-1])
-    points = _douglas_peucker([project(lat, lon) for lon, lat in canonical], tolerance)
+    points = geo.douglas_peucker([project(lat, lon) for lon, lat in canonical], tolerance)
     if len(arc) > 2 and arc[0] == arc[-1] and len(points) < 4:
         # a closed arc (an island) keeps at least a triangle
         projected = [project(lat, lon) for lon, lat in canonical]
         far = max(range(len(projected)), key=lambda i: math.dist(projected[0], projected[i]))
-        third = max(range(len(projected)), key=lambda i: _segment_distance(projected[i], projected[0], projected[far]))
+        third = max(range(len(projected)), key=lambda i: geo.segment_distance(projected[i], projected[0], projected[far]))
         points = [projected[i] for i in sorted({0, far, third})] + [projected[0]]
     return tuple(points) if canonical == arc else tuple(reversed(points))
 

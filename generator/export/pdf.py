@@ -27,7 +27,6 @@ site's sanitiser, and weasyprint may fetch nothing but the published image files
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import os
 import tempfile
