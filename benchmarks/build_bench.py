@@ -78,14 +78,23 @@ def prepare(workdir: Path, cases: int, seed: int) -> Path:
     return content
 
 
-def build(content: Path, site_dir: Path, cache_dir: Path) -> None:
-    """The real build with the project's own mkdocs.yml, pointed at the synthetic content."""
+def build(content: Path, site_dir: Path, cache_dir: Path, downloads: bool = True) -> None:
+    """The real build with the project's own mkdocs.yml, pointed at the synthetic content;
+    `downloads=False` leaves out the downloads (the whole collection as PDF, Word…), which
+    benchmarks/export_bench.py measures on their own."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
+    from mkdocs.utils.yaml import yaml_load
 
     os.environ["SHOWCASE_CONTENT_DIR"] = str(content)
     os.environ["SHOWCASE_CACHE_DIR"] = str(cache_dir)
-    mkdocs_build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site_dir)))
+    overrides = {}
+    if not downloads:
+        with open(ROOT / "mkdocs.yml", encoding="utf-8") as handle:
+            plugins = yaml_load(handle)["plugins"]
+        overrides["plugins"] = [{"showcase": {**p["showcase"], "downloads": []}} if isinstance(p, dict) and "showcase" in p
+                                else p for p in plugins]
+    mkdocs_build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site_dir), **overrides))
 
 
 def main() -> int:
@@ -95,6 +104,9 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="print the 25 most expensive functions")
     parser.add_argument("--repeat", type=int, default=1, help="build this many times; report min and median (the machine is noisy)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
+    parser.add_argument("--downloads", action="store_true",
+                        help="also make the downloads (PDF, Word… of the whole collection; off by default, "
+                             "see export_bench.py; with --repeat the later builds take them from the cache)")
     args = parser.parse_args()
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -108,14 +120,14 @@ def main() -> int:
             start = time.perf_counter()
             if profiler:
                 profiler.enable()
-            build(content, workdir / "site", workdir / "cache")
+            build(content, workdir / "site", workdir / "cache", downloads=args.downloads)
             if profiler:
                 profiler.disable()
             times.append(time.perf_counter() - start)
         seconds, median = min(times), statistics.median(times)
         pages = sum(1 for _ in (workdir / "site").rglob("index.html"))
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"cases={args.cases} pages={pages} builds={len(times)} wall_min={seconds:.2f}s wall_median={median:.2f}s "
+        print(f"cases={args.cases} downloads={'on' if args.downloads else 'off'} pages={pages} builds={len(times)} wall_min={seconds:.2f}s wall_median={median:.2f}s "
               f"pages/s={pages / seconds:.0f} peak_rss={peak_mb:.0f}MB")
         if profiler:
             out = io.StringIO()

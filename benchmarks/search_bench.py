@@ -90,6 +90,12 @@ def build(variant: str, content: Path, site: Path, cache: Path, user_dict: Path)
         records.split_han = split_han
 
 
+def _hand_kept_words() -> list[str]:
+    from generator.search import WORDS_FILE
+
+    return [w for line in WORDS_FILE.read_text(encoding="utf-8").splitlines() if (w := line.split("#", 1)[0].strip())]
+
+
 def write_user_dict(content: Path, path: Path) -> list[str]:
     from generator.collection import load_collection
     from generator.search import WORDS_FILE, dictionary_words
@@ -277,6 +283,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2014)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
     parser.add_argument("--only", nargs="*", choices=VARIANTS, help="measure these variants only")
+    parser.add_argument("--words", type=int, default=200,
+                        help="check at most this many programme words (the hand-kept list first, then names "
+                             "spread evenly over the rest); each is a query in the browser")
     args = parser.parse_args()
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -308,6 +317,12 @@ def main() -> int:
         text = "".join(p.read_text(encoding="utf-8") for p in (work / variants[0]).rglob("index.html")
                        if not p.relative_to(work / variants[0]).as_posix().startswith("en/"))
         present_words = [w for w in words if w in text]
+        if len(present_words) > args.words:
+            kept = set(_hand_kept_words())
+            first = [w for w in present_words if w in kept]
+            rest = [w for w in present_words if w not in kept]
+            step = max(1, len(rest) // max(1, args.words - len(first)))
+            present_words = (first + rest[::step])[:args.words]
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
             for variant in variants:

@@ -63,6 +63,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         # Defining on_startup makes MkDocs keep this instance across `serve` rebuilds, which is
         # what lets a broken save fall back to the last good collection.
         self.serving = False
+        self._said_no_downloads = False
         self.last_good = None  # (collection, media) of the last build without errors, when serving
         self.serve_errors: list = []  # errors shown in the banner while serving the last good content
         self.specs: dict[str, PageSpec] = {}
@@ -75,6 +76,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
         self.last_good = None
+        self._said_no_downloads = False
 
     def _path(self, config: MkDocsConfig, value: str) -> Path:
         return (Path(config.config_file_path).parent / value).resolve()
@@ -134,7 +136,15 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                 log.info("  %s: %s", name, ", ".join(m.field for m in missing if m.file == name))
 
         maps = self._map_builder(collection, media) if self.config.maps else None
-        downloads = self._downloads(collection, media, config) if self.config.downloads else None
+        # The downloads (the whole collection as a PDF book, Word…) take seconds to minutes to
+        # make: a preview would wait for them after every save, so `serve` leaves them to `build`.
+        downloads = None
+        if self.config.downloads and self.serving:
+            if not self._said_no_downloads:
+                log.info("预览时不生成下载文件（由 showcase build 生成） / downloads are made by build, not while serving")
+                self._said_no_downloads = True
+        elif self.config.downloads:
+            downloads = self._downloads(collection, media, config)
         self.renderer = PageRenderer(collection, self.templates_dir, media, maps, downloads)
         self.specs = {spec.src_uri: spec for spec in self.renderer.render_all()}
         # Both languages' top-level pages form the nav MkDocs knows about; the theme overrides show

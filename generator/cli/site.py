@@ -3,6 +3,7 @@ two tools. They run `mkdocs` on the project's mkdocs.yml with the content folder
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 
@@ -16,10 +17,28 @@ def _mkdocs(project, args: list[str]) -> int:
     from .project import environment_for
 
     command = [sys.executable, "-m", "mkdocs", *args, "-f", str(project.config_file)]
+    child = subprocess.Popen(command, env=environment_for(project), cwd=project.root)
+
+    # Stopping this command stops MkDocs too: a terminal's Ctrl+C reaches both, but a service
+    # manager, an editor or a test stops only us and would leave `mkdocs serve` holding the port.
+    def stop(_signum, _frame):
+        child.terminate()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    interrupted = False
     try:
-        return subprocess.call(command, env=environment_for(project), cwd=project.root)
-    except KeyboardInterrupt:
-        return 0
+        while True:
+            try:
+                code = child.wait()
+                return 0 if interrupted else code
+            except KeyboardInterrupt:  # MkDocs got the Ctrl+C as well: let it finish
+                interrupted = True
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if child.poll() is None:
+            child.kill()
+            child.wait()
 
 
 def commands(say: Say) -> list[click.Command]:

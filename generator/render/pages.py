@@ -108,7 +108,8 @@ class PageRenderer:
 
     # --- public ------------------------------------------------------------------------------
     def nav(self, lang: Lang) -> list[tuple[str, str]]:
-        return [(self.strings.get(item.key, lang), item.route) for item in NAV]
+        return [(self.strings.get(item.key, lang), item.route) for item in NAV
+                if item.route != urls.DOWNLOADS or self.downloads is not None]
 
     def site_name(self, lang: Lang) -> str:
         return self.strings.get("site_name", lang)

@@ -51,7 +51,12 @@ def test_yaml_edit_triggers_a_rebuild(tmp_path):
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/cases/{case_id}/"
     try:
-        assert wait_for(lambda: fetch(url), 60), "mkdocs serve did not come up"
+        first = wait_for(lambda: fetch(url), 60)
+        assert first, "mkdocs serve did not come up"
+        # the downloads (a PDF of the whole collection…) are left to `build`: a preview does not
+        # wait for them, and its navigation does not offer a page it has not made
+        assert fetch(f"http://127.0.0.1:{port}/downloads/") is None
+        assert 'href="../../downloads/"' not in first and "downloads/" not in first
         text = case_file.read_text(encoding="utf-8")
         edited = re.sub(r"^(title:\s*\n\s+zh:\s*)(.+)$", r"\1实时预览已更新", text, count=1, flags=re.M)
         if edited == text:
@@ -77,3 +82,5 @@ def test_yaml_edit_triggers_a_rebuild(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=20)
+    # stopping `showcase serve` stops the mkdocs server it started: the port is free again
+    assert wait_for(lambda: fetch(url) is None, 20), "mkdocs serve outlived showcase serve"
