@@ -134,10 +134,11 @@ class PageRenderer:
                                         plan_rows=[(plan, row) for plan in c.plans_sorted() for row in plan.rows if row.district == district.key],
                                         map=self._map(lambda: self.maps.district_map(district.key, route, lang))))
             pages += self._browse_pages(lang)
+            related = browse.RelatedCases(c)
             for case in c.cases_sorted():
                 pages.append(self._page("case.html", urls.case(case.id), lang, case.title.get(lang),
                                         description=case.summary.get(lang), case=case,
-                                        site=c.site_for_case.get(case.id), related=browse.related_cases(c, case),
+                                        site=c.site_for_case.get(case.id), related=related.of(case),
                                         shown_in=self._shown_in("excellent", case.id),
                                         map=self._map(lambda: self.maps.entry_map("excellent", case.id, lang))))
             pages.append(self._page("competition.html", urls.COMPETITION, lang, self.strings.get("nav_competition", lang),
