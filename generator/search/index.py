@@ -63,8 +63,26 @@ def write_index(records: list[Record], site_dir: Path, timeout: float = 300.0) -
             service.wait(message_id, what=record.url)
         service.call({"type": "WriteFiles", "index_id": index_id, "output_path": str(out)})
     counts = _check(records, out)
+    _check_files(out)
     _stable_filters(out)
     return counts
+
+
+def _check_files(out: Path) -> None:
+    """Every file Pagefind wrote is gzip and complete: a cut-short file would only show as a
+    search that fails in the reader's browser."""
+    for path in sorted(out.rglob("*")):
+        if path.suffix not in (".pagefind", ".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter"):
+            continue
+        data = path.read_bytes()
+        try:
+            complete = bool(data) and bool(gzip.decompress(data))
+        except (OSError, EOFError, ValueError):
+            complete = False
+        if not complete:
+            name = path.relative_to(out).as_posix()
+            raise SearchIndexError(f"Pagefind 写出的 {name} 不完整（{len(data)} 字节）；请重新生成",
+                                   f"Pagefind wrote an incomplete {name} ({len(data)} bytes); build again")
 
 
 class _Service:
@@ -94,6 +112,14 @@ class _Service:
                 self.proc.stdin.close()
         except OSError:
             pass
+        # Pagefind answers WriteFiles before every file is on disk: let it end by itself (it does
+        # on end of input) so that nothing is cut short. Killed early, it once left an empty
+        # wasm file, and Chinese search failed in the browser.
+        if exc[0] is None:
+            try:
+                self.proc.wait(max(5.0, self.deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
         if self.proc.poll() is None:
             self.proc.terminate()
             try:

@@ -143,3 +143,21 @@ def test_serve_rebuilds_the_index_with_the_pages(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_a_cut_short_index_file_fails_the_build_instead_of_the_search(tmp_path):
+    """Pagefind once left wasm.unknown.pagefind empty (stopped before it had written it): the
+    Chinese search then failed only in the reader's browser. Such a file stops the build."""
+    from generator.search.index import SearchIndexError, _check_files
+
+    bundle = tmp_path / "pagefind"
+    bundle.mkdir()
+    (bundle / "wasm.en.pagefind").write_bytes(__import__("gzip").compress(b"\0asm"))
+    _check_files(bundle)  # complete: no complaint
+    (bundle / "wasm.unknown.pagefind").write_bytes(b"")
+    with pytest.raises(SearchIndexError) as caught:
+        _check_files(bundle)
+    assert "wasm.unknown.pagefind" in str(caught.value) and "0 bytes" in str(caught.value)
+    (bundle / "wasm.unknown.pagefind").write_bytes(__import__("gzip").compress(b"x" * 1000)[:20])
+    with pytest.raises(SearchIndexError):
+        _check_files(bundle)
