@@ -6,8 +6,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -57,3 +61,46 @@ def configured_tile_host(host: str | None) -> bool:
     hosts = {p.host for p in providers(options.get("map_tiles"), environ={})[0]}
     # "{s}" was filled with "a"; any sibling subdomain of the same server counts
     return bool(host) and any(host == h or host.split(".", 1)[-1] == h.split(".", 1)[-1] for h in hosts)
+
+
+# --- `showcase serve` in the background ----------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def wait_for(predicate, seconds: float):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.5)
+    return None
+
+
+@contextmanager
+def showcase_serve(content: Path, cache_dir: Path):
+    """`showcase serve` through the installed script on a free port; yields the base URL and
+    stops the server (SIGTERM, as a service manager would) on leaving."""
+    port = free_port()
+    env = {**os.environ, "SHOWCASE_CONTENT_DIR": str(content), "SHOWCASE_CACHE_DIR": str(cache_dir),
+           "NO_MKDOCS_2_WARNING": "1"}
+    showcase = Path(sys.executable).with_name("showcase")
+    server = subprocess.Popen([str(showcase), "serve", "--content", str(content), "-a", f"127.0.0.1:{port}"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
 from generator.search.index import _UNUSED
-from tests.helpers import ROOT, build, copy_content
-from tests.site.test_serve_reload import fetch, free_port, wait_for
+from tests.helpers import build, copy_content, fetch, showcase_serve, wait_for
 
 
 def entry(site: Path) -> dict:
@@ -119,14 +116,8 @@ def test_a_pagefind_that_dies_is_reported_not_waited_for(tmp_path, binary):
 
 def test_serve_rebuilds_the_index_with_the_pages(tmp_path):
     content = copy_content(tmp_path)
-    port = free_port()
-    env = {**os.environ, "SHOWCASE_CONTENT_DIR": str(content), "SHOWCASE_CACHE_DIR": str(tmp_path / "cache"),
-           "NO_MKDOCS_2_WARNING": "1"}
-    showcase = Path(sys.executable).with_name("showcase")
-    server = subprocess.Popen([str(showcase), "serve", "--content", str(content), "-a", f"127.0.0.1:{port}"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/pagefind/pagefind-entry.json"
-    try:
+    with showcase_serve(content, tmp_path / "cache") as base:
+        url = f"{base}pagefind/pagefind-entry.json"
         first = wait_for(lambda: fetch(url), 60)
         assert first, "mkdocs serve does not serve the search index"
         languages = json.loads(first)["languages"]
@@ -140,9 +131,6 @@ def test_serve_rebuilds_the_index_with_the_pages(tmp_path):
         later = wait_for(lambda: (t := fetch(url)) and json.loads(t)["languages"]["zh"]["page_count"]
                          == languages["zh"]["page_count"] + 1 and t, 90)
         assert later, "the index was not rebuilt after an edit"
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def test_a_cut_short_index_file_fails_the_build_instead_of_the_search(tmp_path):

@@ -3,59 +3,22 @@ page; a YAML mistake keeps the last good page with a banner naming file and line
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
-from tests.helpers import ROOT, copy_content
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fetch(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except OSError:
-        return None
-
-
-def wait_for(predicate, seconds: float):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.5)
-    return None
+from tests.helpers import copy_content, fetch, showcase_serve, wait_for
 
 
 def test_yaml_edit_triggers_a_rebuild(tmp_path):
     content = copy_content(tmp_path)
     case_file = next((content / "excellent").glob("*.yaml"))
     case_id = re.search(r"^id: (\S+)", case_file.read_text(encoding="utf-8"), re.M).group(1)
-    port = free_port()
-    env = {**os.environ, "SHOWCASE_CONTENT_DIR": str(content), "SHOWCASE_CACHE_DIR": str(tmp_path / "cache"),
-           "NO_MKDOCS_2_WARNING": "1"}
-    showcase = Path(sys.executable).with_name("showcase")
-    server = subprocess.Popen([str(showcase), "serve", "--content", str(content), "-a", f"127.0.0.1:{port}"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/cases/{case_id}/"
-    try:
+    with showcase_serve(content, tmp_path / "cache") as base:
+        url = f"{base}cases/{case_id}/"
         first = wait_for(lambda: fetch(url), 60)
         assert first, "mkdocs serve did not come up"
         # the downloads (a PDF of the whole collection…) are left to `build`: a preview does not
         # wait for them, and its navigation does not offer a page it has not made
-        assert fetch(f"http://127.0.0.1:{port}/downloads/") is None
+        assert fetch(f"{base}downloads/") is None
         assert 'href="../../downloads/"' not in first and "downloads/" not in first
         text = case_file.read_text(encoding="utf-8")
         edited = re.sub(r"^(title:\s*\n\s+zh:\s*)(.+)$", r"\1实时预览已更新", text, count=1, flags=re.M)
@@ -74,13 +37,10 @@ def test_yaml_edit_triggers_a_rebuild(tmp_path):
         banner = page.split('class="sc-serve-errors"', 1)[1].split("</div>", 1)[0]
         assert case_file.name in banner and re.search(rf"{re.escape(case_file.name)}:\d+", banner)
         assert "实时预览已更新" in page  # the last good content is still there
-        english = fetch(f"http://127.0.0.1:{port}/en/cases/{case_id}/") or ""
+        english = fetch(f"{base}en/cases/{case_id}/") or ""
         assert "The content has errors" in english
 
         case_file.write_text(edited.replace("实时预览已更新", "改正后"), encoding="utf-8")
         assert wait_for(lambda: (html := fetch(url) or "") and "改正后" in html and "sc-serve-errors" not in html, 60)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     # stopping `showcase serve` stops the mkdocs server it started: the port is free again
     assert wait_for(lambda: fetch(url) is None, 20), "mkdocs serve outlived showcase serve"
