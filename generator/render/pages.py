@@ -78,6 +78,12 @@ class Strings:
                 missing = [lang for lang in LANGS if not (isinstance(value, dict) and value.get(lang))]
                 if missing:
                     raise ValueError(f"{source}: label '{key}' has no {', '.join(missing)} text")
+                # an unquoted comma in a flow mapping ({en: A (B, C)}) cuts the text and leaves
+                # the rest as a key of its own
+                extra = [str(k) for k in value if k not in LANGS]
+                if extra:
+                    raise ValueError(f"{source}: label '{key}' has unknown parts {extra}: "
+                                     "put text with a comma in quotes")
                 self.table[key] = value
 
     def get(self, key: str, lang: Lang, **values) -> str:
