@@ -24,6 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -78,22 +79,40 @@ def prepare(workdir: Path, cases: int, seed: int) -> Path:
     return content
 
 
+@contextmanager
+def scratch_folder(prefix: str, keep: bool):
+    """A temporary folder for one benchmark run, removed afterwards unless `keep` (then its path
+    is printed)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield folder
+        if keep:
+            print(f"kept: {folder}")
+    finally:
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def plugins_with(**showcase_options) -> list:
+    """mkdocs.yml's plugins with these options of the showcase plugin changed."""
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(ROOT / "mkdocs.yml", encoding="utf-8") as handle:
+        plugins = yaml_load(handle)["plugins"]
+    return [{"showcase": {**p["showcase"], **showcase_options}} if isinstance(p, dict) and "showcase" in p else p
+            for p in plugins]
+
+
 def build(content: Path, site_dir: Path, cache_dir: Path, downloads: bool = True) -> None:
     """The real build with the project's own mkdocs.yml, pointed at the synthetic content;
     `downloads=False` leaves out the downloads (the whole collection as PDF, Word…), which
     benchmarks/export_bench.py measures on their own."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
-    from mkdocs.utils.yaml import yaml_load
 
     os.environ["SHOWCASE_CONTENT_DIR"] = str(content)
     os.environ["SHOWCASE_CACHE_DIR"] = str(cache_dir)
-    overrides = {}
-    if not downloads:
-        with open(ROOT / "mkdocs.yml", encoding="utf-8") as handle:
-            plugins = yaml_load(handle)["plugins"]
-        overrides["plugins"] = [{"showcase": {**p["showcase"], "downloads": []}} if isinstance(p, dict) and "showcase" in p
-                                else p for p in plugins]
+    overrides = {} if downloads else {"plugins": plugins_with(downloads=[])}
     mkdocs_build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site_dir), **overrides))
 
 
@@ -111,8 +130,7 @@ def main() -> int:
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     logging.basicConfig(level=logging.ERROR)
-    workdir = Path(tempfile.mkdtemp(prefix="showcase-bench-"))
-    try:
+    with scratch_folder("showcase-bench-", args.keep) as workdir:
         content = prepare(workdir, args.cases, args.seed)
         profiler = cProfile.Profile() if args.profile else None
         times = []
@@ -133,11 +151,6 @@ def main() -> int:
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
             print(out.getvalue())
-        if args.keep:
-            print(f"kept: {workdir}")
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 

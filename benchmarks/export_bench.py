@@ -20,12 +20,11 @@ import random
 import resource
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_bench import ROOT, synthetic_case  # noqa: E402  (puts the project on sys.path too)
+from build_bench import ROOT, scratch_folder, synthetic_case  # noqa: E402  (puts the project on sys.path too)
 
 import yaml  # noqa: E402
 
@@ -99,8 +98,7 @@ def main() -> int:
     args = parser.parse_args()
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    workdir = Path(tempfile.mkdtemp(prefix="showcase-export-bench-"))
-    try:
+    with scratch_folder("showcase-export-bench-", args.keep) as workdir:
         content, synthetic = prepare_content(workdir, args.cases, args.photos, args.seed)
         print(f"content: {args.cases} cases ({synthetic} synthetic with {args.photos} photos each), languages={args.languages}")
         for label in ("cold", "warm"):
@@ -112,11 +110,6 @@ def main() -> int:
         same = (workdir / "collection-cold.pdf").read_bytes() == (workdir / "collection-warm.pdf").read_bytes()
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"cold and warm PDFs identical: {same}; peak_rss={peak_mb:.0f}MB")
-        if args.keep:
-            print(f"kept: {workdir}")
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 

@@ -32,7 +32,6 @@ import os
 import shutil
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from contextlib import contextmanager
@@ -42,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from build_bench import prepare  # noqa: E402
+from build_bench import plugins_with, prepare, scratch_folder  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 TYPICAL = {"zh": "人民坊", "en": "Renminfang"}
@@ -53,28 +52,15 @@ VARIANTS = ("none", "material", "pagefind", "pf-jieba")
 
 
 # --- building ---------------------------------------------------------------------------------
-def project_plugins() -> list:
-    from mkdocs.utils.yaml import yaml_load
-
-    with open(ROOT / "mkdocs.yml", encoding="utf-8") as handle:
-        return yaml_load(handle)["plugins"]
-
-
 def build(variant: str, content: Path, site: Path, cache: Path, user_dict: Path) -> float:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
     import generator.search.records as records
 
-    plugins = []
-    for plugin in project_plugins():
-        if isinstance(plugin, dict) and "showcase" in plugin:
-            options = dict(plugin["showcase"], content_dir=str(content), cache_dir=str(cache),
+    # downloads (exports of the collection) are not what is compared here
+    plugins = plugins_with(content_dir=str(content), cache_dir=str(cache), downloads=[],
                            search=variant in ("pagefind", "pf-jieba"))
-            options.pop("downloads", None)  # exports of the collection: not what is compared here
-            plugins.append({"showcase": options})
-        else:
-            plugins.append(plugin)
     if variant == "material":
         # the separator must split at the zero-width spaces the plugin puts between jieba's words
         plugins.append({"search": {"lang": ["zh", "en"], "jieba_dict_user": str(user_dict),
@@ -295,8 +281,7 @@ def main() -> int:
         jieba.setLogLevel(logging.ERROR)
     except ImportError:
         print("note: jieba is not installed: Material's index will not segment Chinese (pip install jieba)")
-    work = Path(tempfile.mkdtemp(prefix="showcase-search-bench-"))
-    try:
+    with scratch_folder("showcase-search-bench-", args.keep) as work:
         content = prepare(work, args.cases, args.seed)
         user_dict = work / "jieba-user-dict.txt"
         words = write_user_dict(content, user_dict)
@@ -334,11 +319,6 @@ def main() -> int:
             browser.close()
 
         report(args.cases, results)
-        if args.keep:
-            print(f"kept: {work}")
-    finally:
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

@@ -64,6 +64,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         # what lets a broken save fall back to the last good collection.
         self.serving = False
         self._said_no_downloads = False
+        self._search_labels: dict = {}  # lang -> the search box's labels, for the current renderer
         self.last_good = None  # (collection, media) of the last build without errors, when serving
         self.serve_errors: list = []  # errors shown in the banner while serving the last good content
         self.specs: dict[str, PageSpec] = {}
@@ -146,6 +147,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         elif self.config.downloads:
             downloads = self._downloads(collection, media, config)
         self.renderer = PageRenderer(collection, self.templates_dir, media, maps, downloads)
+        self._search_labels = {}
         self.specs = {spec.src_uri: spec for spec in self.renderer.render_all()}
         # Both languages' top-level pages form the nav MkDocs knows about; the theme overrides show
         # each reader only their own language's half. Entry pages stay out of the nav: Material
@@ -278,11 +280,14 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
 
     # --- search ------------------------------------------------------------------------------
     def _search_ui(self, lang):
+        """The header box's labels, the same on every page of a language: made once per build."""
         if not self.config.search or self.renderer is None:
             return None
-        from .search import ui_labels
+        if lang not in self._search_labels:
+            from .search import ui_labels
 
-        return {"labels": ui_labels(self.renderer.strings, lang)}
+            self._search_labels[lang] = {"labels": ui_labels(self.renderer.strings, lang)}
+        return self._search_labels[lang]
 
     def _build_search(self, config: MkDocsConfig) -> None:
         """The search index goes into the folder being built, so it is swapped in with the pages

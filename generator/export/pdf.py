@@ -103,7 +103,7 @@ class _Book:
             autoescape=select_autoescape(default=True, default_for_string=True),
             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False,
         )
-        self.allowed: dict[str, Path] = {}  # the only URLs weasyprint may fetch, and their files
+        self.allowed: dict[str, Path] = {}  # the only URLs weasyprint may fetch (decoded), and their files
         self._markdown: dict[str, str] = {}
 
     # --- the whole book ----------------------------------------------------------------------
@@ -157,11 +157,10 @@ class _Book:
 
     def _fetch(self, url: str) -> bytes:
         """The bytes behind a URL, for the published images this book names and nothing else."""
-        # WeasyPrint hands back URLs percent-encoded its own way: compare them decoded
-        wanted = {unquote(allowed): path for allowed, path in self.allowed.items()}
-        if unquote(url) not in wanted:
+        # WeasyPrint hands back URLs percent-encoded its own way: they are kept and compared decoded
+        if unquote(url) not in self.allowed:
             raise ValueError(f"not fetched in an export: {url}")
-        return Path(wanted[unquote(url)]).read_bytes()
+        return Path(self.allowed[unquote(url)]).read_bytes()
 
     # --- parts ---------------------------------------------------------------------------------
     def _context(self) -> dict:
@@ -306,7 +305,7 @@ class _Book:
             # named by its place on the site, not in the cache: WeasyPrint names images in the PDF
             # after their URL, so a cache elsewhere would otherwise change the file's bytes
             uri = MEDIA_ROOT + quote(self.job.image_site_path(image, width))
-            self.allowed[uri] = Path(path)
+            self.allowed[unquote(uri)] = Path(path)
             out.append(_Image(uri, image.width, image.height, item))
         return out
 

@@ -65,6 +65,8 @@ def write_index(records: list[Record], site_dir: Path, timeout: float = 300.0) -
     counts = _check(records, out)
     _check_files(out)
     _stable_filters(out)
+    for name in _UNUSED:
+        (out / name).unlink(missing_ok=True)
     return counts
 
 
@@ -214,8 +216,6 @@ def _check(records: list[Record], out: Path) -> dict[str, int]:
         if written != count:
             raise SearchIndexError(f"{lang} 索引应有 {count} 条记录，实际 {written} 条",
                                    f"the {lang} index should hold {count} records, it holds {written}")
-    for name in _UNUSED:
-        (out / name).unlink(missing_ok=True)
     return dict(expected)
 
 
