@@ -22,7 +22,7 @@ import subprocess
 import threading
 import time
 from collections import Counter
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .records import EXCLUDE_SELECTORS, Record
 
@@ -52,39 +52,65 @@ def binary() -> Path:
 
 def write_index(records: list[Record], site_dir: Path, timeout: float = 300.0) -> dict[str, int]:
     """Index `records` into `site_dir/pagefind/`; returns the record count per language."""
-    out = site_dir / BUNDLE_DIR
-    if out.exists():
-        shutil.rmtree(out)
     with _Service(binary(), timeout) as service:
         index_id = service.call({"type": "NewIndex", "config": {"exclude_selectors": EXCLUDE_SELECTORS}})["index_id"]
         ids = [service.send({"type": "AddFile", "index_id": index_id, "url": record.url,
                              "file_contents": record.html(), "file_path": None}) for record in records]
         for message_id, record in zip(ids, records):
             service.wait(message_id, what=record.url)
-        service.call({"type": "WriteFiles", "index_id": index_id, "output_path": str(out)})
-    counts = _check(records, out)
-    _check_files(out)
-    _stable_filters(out)
-    for name in _UNUSED:
-        (out / name).unlink(missing_ok=True)
+        # The files come back in the answer and are written here. Pagefind's own WriteFiles answers
+        # before its files are on disk: CI once read an empty pagefind-entry.json after it.
+        answer = service.call({"type": "GetFiles", "index_id": index_id})
+    files = _decode_files(answer)
+    _check_files(files)
+    counts = _check(records, files)
+    _stable_filters(files)
+    _write_files(files, site_dir / BUNDLE_DIR)
     return counts
 
 
-def _check_files(out: Path) -> None:
-    """Every file Pagefind wrote is gzip and complete: a cut-short file would only show as a
-    search that fails in the reader's browser."""
-    for path in sorted(out.rglob("*")):
-        if path.suffix not in (".pagefind", ".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter"):
+def _decode_files(answer: dict) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    try:
+        for item in answer["files"]:
+            name = PurePosixPath(item["path"])
+            if name.is_absolute() or ".." in name.parts or not name.parts:
+                raise ValueError(f"unexpected file name {item['path']!r}")
+            if name.as_posix() not in _UNUSED:
+                files[name.as_posix()] = base64.b64decode(item["content"], validate=True)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SearchIndexError(f"Pagefind 返回的文件列表格式不对（{exc}）；请检查 pagefind 的版本",
+                               f"Pagefind returned its files in an unexpected shape ({exc}); check the pagefind version") from None
+    return files
+
+
+def _check_files(files: dict[str, bytes]) -> None:
+    """Every index file is gzip and complete: a cut-short file would only show as a search that
+    fails in the reader's browser."""
+    for name, data in sorted(files.items()):
+        if PurePosixPath(name).suffix not in (".pagefind", ".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter"):
             continue
-        data = path.read_bytes()
         try:
             complete = bool(data) and bool(gzip.decompress(data))
         except (OSError, EOFError, ValueError):
             complete = False
         if not complete:
-            name = path.relative_to(out).as_posix()
-            raise SearchIndexError(f"Pagefind 写出的 {name} 不完整（{len(data)} 字节）；请重新生成",
-                                   f"Pagefind wrote an incomplete {name} ({len(data)} bytes); build again")
+            raise SearchIndexError(f"Pagefind 生成的 {name} 不完整（{len(data)} 字节）；请重新生成",
+                                   f"Pagefind made an incomplete {name} ({len(data)} bytes); build again")
+
+
+def _write_files(files: dict[str, bytes], out: Path) -> None:
+    """Write the bundle beside the old one and swap it in, so no reader sees half of each."""
+    fresh = out.with_name(out.name + ".new")
+    if fresh.exists():
+        shutil.rmtree(fresh)
+    for name, data in files.items():
+        path = fresh / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    if out.exists():
+        shutil.rmtree(out)
+    fresh.rename(out)
 
 
 class _Service:
@@ -114,12 +140,10 @@ class _Service:
                 self.proc.stdin.close()
         except OSError:
             pass
-        # Pagefind answers WriteFiles before every file is on disk: let it end by itself (it does
-        # on end of input) so that nothing is cut short. Killed early, it once left an empty
-        # wasm file, and Chinese search failed in the browser.
+        # Pagefind ends by itself at the end of its input; give it a moment before stopping it.
         if exc[0] is None:
             try:
-                self.proc.wait(max(5.0, self.deadline - time.monotonic()))
+                self.proc.wait(5)
             except subprocess.TimeoutExpired:
                 pass
         if self.proc.poll() is None:
@@ -205,11 +229,21 @@ class _Service:
         raise SearchIndexError(f"Pagefind 程序意外退出（{detail}）", f"the Pagefind binary exited unexpectedly ({detail})")
 
 
-def _check(records: list[Record], out: Path) -> dict[str, int]:
-    entry = out / "pagefind-entry.json"
-    if not entry.is_file():
-        raise SearchIndexError(f"没有写出 {entry}", f"{entry} was not written")
-    languages = json.loads(entry.read_text(encoding="utf-8")).get("languages", {})
+def _entry(files: dict[str, bytes]) -> dict:
+    try:
+        entry = json.loads(files["pagefind-entry.json"].decode("utf-8"))
+        if not isinstance(entry.get("languages"), dict):
+            raise ValueError("no languages")
+        return entry
+    except KeyError:
+        raise SearchIndexError("Pagefind 没有生成 pagefind-entry.json", "Pagefind made no pagefind-entry.json") from None
+    except (ValueError, UnicodeDecodeError, AttributeError) as exc:
+        raise SearchIndexError(f"Pagefind 生成的 pagefind-entry.json 无法读取（{exc}）；请重新生成",
+                               f"Pagefind made an unreadable pagefind-entry.json ({exc}); build again") from None
+
+
+def _check(records: list[Record], files: dict[str, bytes]) -> dict[str, int]:
+    languages = _entry(files)["languages"]
     expected = Counter(record.lang for record in records)
     for lang, count in expected.items():
         written = languages.get(lang, {}).get("page_count", 0)
@@ -229,46 +263,40 @@ def _check(records: list[Record], out: Path) -> dict[str, int]:
 _MAGIC = b"pagefind_dcd"
 
 
-def _read_cbor(path: Path):
+def _read_cbor(files: dict[str, bytes], name: str):
     import cbor2
 
-    raw = gzip.decompress(path.read_bytes())
+    raw = gzip.decompress(files.pop(name))
     if not raw.startswith(_MAGIC):
-        raise ValueError(f"{path.name}: not a Pagefind index file")
+        raise ValueError(f"{name}: not a Pagefind index file")
     return cbor2.loads(raw[len(_MAGIC):])
 
 
-def _write_cbor(path_for, lang: str, data, digits: int) -> str:
-    """Write `data` as a Pagefind file named by its content; returns the name ("zh_1a2b3c4")."""
+def _add_cbor(files: dict[str, bytes], pattern: str, lang: str, data, digits: int) -> str:
+    """Add `data` as a Pagefind file named by its content; returns the name ("zh_1a2b3c4")."""
     import cbor2
 
     raw = _MAGIC + cbor2.dumps(data)
     name = f"{lang}_{hashlib.sha256(raw).hexdigest()[:digits]}"
-    path_for(name).write_bytes(gzip.compress(raw, compresslevel=9, mtime=0))
+    files[pattern.format(name)] = gzip.compress(raw, compresslevel=9, mtime=0)
     return name
 
 
-def _stable_filters(out: Path) -> None:
-    entry_path = out / "pagefind-entry.json"
-    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+def _stable_filters(files: dict[str, bytes]) -> None:
+    entry = _entry(files)
     try:
         for lang, info in entry["languages"].items():
-            meta_path = out / f"pagefind.{info['hash']}.pf_meta"
-            meta = _read_cbor(meta_path)
+            meta = _read_cbor(files, f"pagefind.{info['hash']}.pf_meta")
             # [version, pages, word index chunks, filters [[name, file]...], sorts, meta fields]
             renamed = []
             for name, old in sorted(meta[3], key=lambda f: f[0]):
-                path = out / "filter" / f"{old}.pf_filter"
-                filter_name, values = _read_cbor(path)
+                filter_name, values = _read_cbor(files, f"filter/{old}.pf_filter")
                 values = sorted(([value, sorted(pages)] for value, pages in values), key=lambda v: v[0])
-                path.unlink()
-                renamed.append([name, _write_cbor(lambda n: out / "filter" / f"{n}.pf_filter", lang,
-                                                  [filter_name, values], 7)])
+                renamed.append([name, _add_cbor(files, "filter/{}.pf_filter", lang, [filter_name, values], 7)])
             meta[3] = renamed
-            meta_path.unlink()
-            info["hash"] = _write_cbor(lambda n: out / f"pagefind.{n}.pf_meta", lang, meta, 10)
-    except (ValueError, KeyError, IndexError, TypeError) as exc:
-        raise SearchIndexError(f"Pagefind 写出的索引格式与预期不同（{exc}）；请检查 pagefind 的版本",
-                               f"Pagefind wrote an index of an unexpected shape ({exc}); check the pagefind version") from None
+            info["hash"] = _add_cbor(files, "pagefind.{}.pf_meta", lang, meta, 10)
+    except (ValueError, KeyError, IndexError, TypeError, EOFError, OSError) as exc:
+        raise SearchIndexError(f"Pagefind 生成的索引格式与预期不同（{exc}）；请检查 pagefind 的版本",
+                               f"Pagefind made an index of an unexpected shape ({exc}); check the pagefind version") from None
     entry["languages"] = dict(sorted(entry["languages"].items()))
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    files["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

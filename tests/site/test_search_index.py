@@ -133,19 +133,29 @@ def test_serve_rebuilds_the_index_with_the_pages(tmp_path):
         assert later, "the index was not rebuilt after an edit"
 
 
-def test_a_cut_short_index_file_fails_the_build_instead_of_the_search(tmp_path):
-    """Pagefind once left wasm.unknown.pagefind empty (stopped before it had written it): the
-    Chinese search then failed only in the reader's browser. Such a file stops the build."""
-    from generator.search.index import SearchIndexError, _check_files
+def test_a_cut_short_index_file_fails_the_build_instead_of_the_search():
+    """Pagefind once left wasm.unknown.pagefind empty, and CI once read an empty
+    pagefind-entry.json: the Chinese search then failed only in the reader's browser, or the build
+    died with a traceback. Such files now stop the build with a message in both languages."""
+    import gzip
 
-    bundle = tmp_path / "pagefind"
-    bundle.mkdir()
-    (bundle / "wasm.en.pagefind").write_bytes(__import__("gzip").compress(b"\0asm"))
-    _check_files(bundle)  # complete: no complaint
-    (bundle / "wasm.unknown.pagefind").write_bytes(b"")
+    from generator.search.index import SearchIndexError, _check, _check_files
+    from generator.search.records import Record
+
+    files = {"wasm.en.pagefind": gzip.compress(b"\0asm"), "pagefind.js": b""}
+    _check_files(files)  # complete (and pagefind.js is not an index file): no complaint
+    files["wasm.unknown.pagefind"] = b""
     with pytest.raises(SearchIndexError) as caught:
-        _check_files(bundle)
+        _check_files(files)
     assert "wasm.unknown.pagefind" in str(caught.value) and "0 bytes" in str(caught.value)
-    (bundle / "wasm.unknown.pagefind").write_bytes(__import__("gzip").compress(b"x" * 1000)[:20])
+    files["wasm.unknown.pagefind"] = gzip.compress(b"x" * 1000)[:20]
     with pytest.raises(SearchIndexError):
-        _check_files(bundle)
+        _check_files(files)
+
+    record = Record(url="/x/", lang="zh", title="x", kind="page", body="<h1>x</h1>")
+    for entry in (None, b"", b"{}", b'{"languages": {"zh": {"page_count": 2}}}'):
+        files = {} if entry is None else {"pagefind-entry.json": entry}
+        with pytest.raises(SearchIndexError) as caught:
+            _check([record], files)
+        assert "搜索索引生成失败" in str(caught.value) and "search index failed" in str(caught.value)
+    assert _check([record], {"pagefind-entry.json": b'{"languages": {"zh": {"page_count": 1}}}'}) == {"zh": 1}
