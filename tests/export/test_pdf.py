@@ -166,6 +166,29 @@ def test_fonts_are_embedded_and_cjk_comes_from_the_simplified_chinese_faces(both
     assert not any(re.search(r"CJK-(JP|KR|TC|HK)", name) for name in names), names
 
 
+def test_a_source_is_never_split_across_pages(both):
+    """A cited document's Chinese and English titles are printed on the same page (the sample
+    book once carried the English title of a case's last source alone on a page of its own)."""
+    job, pdf, _ = both
+    texts = [norm(text) for text in page_texts(pdf)]
+    _, _, toc_end = toc_entries(page_texts(pdf, layout=True))
+    starts = sorted(case_starts(page_texts(pdf), job.cases, after=toc_end).items(), key=lambda item: item[1])
+    checked = 0
+    for number, (case_id, first) in enumerate(starts):
+        last = starts[number + 1][1] - 1 if number + 1 < len(starts) else len(texts)
+        case = next(c for c in job.cases if c.id == case_id)
+        for ref in case.sources:
+            title = job.collection.documents[ref.document].title
+            if not title.en:
+                continue
+            zh, en = norm(title.zh), norm(title.en)
+            pages = [i for i in range(first - 1, last) if zh in texts[i] and en in texts[i]]
+            alone = [i + 1 for i in range(first - 1, last) if (zh in texts[i]) != (en in texts[i])]
+            assert pages or not alone, f"{case_id}: {title.zh} split over pages {alone}"
+            checked += 1
+    assert checked >= len(job.cases)
+
+
 def test_page_count_is_sane_and_the_file_is_a4(both):
     job, pdf, _ = both
     reader = pypdf.PdfReader(str(pdf))
