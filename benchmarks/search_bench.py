@@ -194,6 +194,8 @@ def browser_measure(variant: str, site: Path, browser, words: list[str]) -> dict
                 "at_page_load": sum(len(b) for u, b, t in responses if t <= loaded and is_search(variant, u)),
                 "requests": len(searched),
                 "first_results_s": first - loaded,
+                "files": [(u.split("/pagefind/", 1)[-1] if "/pagefind/" in u else u.rsplit("/", 1)[-1],
+                           min(len(b), len(gzip.compress(b, 6)))) for u, b in searched],
             }
             times = []
             for query in LATENCY[lang]:
@@ -269,6 +271,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2014)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
     parser.add_argument("--only", nargs="*", choices=VARIANTS, help="measure these variants only")
+    parser.add_argument("--files", action="store_true",
+                        help="also list every search file fetched before the first results, with its gzip size")
     parser.add_argument("--words", type=int, default=200,
                         help="check at most this many programme words (the hand-kept list first, then names "
                              "spread evenly over the rest); each is a query in the browser")
@@ -318,11 +322,11 @@ def main() -> int:
                     results[variant]["browser"]["words_found"] = material_words_found(work / variant, browser, present_words)
             browser.close()
 
-        report(args.cases, results)
+        report(args.cases, results, args.files)
     return 0
 
 
-def report(cases: int, results: dict) -> None:
+def report(cases: int, results: dict, files: bool = False) -> None:
     base = results.get("none", {}).get("build_s")
     print(f"\nSearch engines on the sample content + {cases} synthetic bilingual cases")
     rows = [("", [v for v in results])]
@@ -352,6 +356,14 @@ def report(cases: int, results: dict) -> None:
     for variant, r in results.items():
         if "browser" in r:
             print(f"  {variant}: {r['browser'].get('words_found', '-')}")
+    if files:
+        for variant, r in results.items():
+            for lang in ("zh", "en"):
+                fetched = r.get("browser", {}).get(lang, {}).get("files", [])
+                if fetched:
+                    print(f"\n{variant}, {lang}: files fetched before the first results (gzip)")
+                    for name, size in fetched:
+                        print(f"  {kb(size):>10}  {name}")
 
 
 if __name__ == "__main__":

@@ -200,6 +200,8 @@ def test_nothing_loads_before_the_reader_opens_search_and_nothing_from_another_h
     searched = [u for u in requests if "/pagefind/" in u]
     assert searched, "the search loaded nothing"
     assert not any("/pagefind/index/zh_" in u or "pagefind.zh_" in u for u in searched), "an English page loaded the Chinese index"
+    # only what a search needs: the script, the language's wasm, metadata, index chunks, fragments
+    assert not [u for u in searched if u.endswith((".css", "-ui.js", "highlight.js", "worker.js"))], searched
     assert [u for u in requests if not u.startswith(server) and not u.startswith("data:")] == []
     page.close()
 
@@ -210,3 +212,29 @@ def test_search_text_is_never_markup(context, server):
     type_query(page, "人民坊")
     assert page.eval_on_selector_all(".sc-search__hit *", "els => els.filter(e => !['SPAN','MARK'].includes(e.tagName)).length") == 0
     page.close()
+
+
+def test_a_case_is_not_found_by_the_related_cases_it_lists(context, server, sample_site, sample_collection):
+    """A case page's related-case cards are not indexed: searching another case's title does not
+    bring up every page that merely lists it as related (and the index stays half the size)."""
+    from bs4 import BeautifulSoup
+
+    page = open_page(context, server, START["zh"])
+    checked = 0
+    for case in sample_collection.cases.values():
+        path = sample_site / "cases" / case.id / "index.html"
+        article = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select_one("article")
+        related = [title.get_text(strip=True) for title in article.select(".sc-cards .sc-card__title")]
+        for cards in article.select(".sc-cards"):
+            cards.decompose()
+        own_text = article.get_text()  # the page's own text, without the cards or the navigation
+        for other in related:
+            if other in own_text:
+                continue
+            urls = [hit["url"] for hit in lookup(page, other)["top"]]
+            assert urls, other
+            assert not any(url.rstrip("/").endswith(f"/{case.id}") for url in urls), \
+                f"{case.id} is found for {other!r}, which it only lists as a related case"
+            checked += 1
+    page.close()
+    assert checked >= 3
