@@ -9,6 +9,7 @@ writers read models only, never YAML, and produce the same bytes from the same i
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -116,11 +117,47 @@ class ExportJob:
 
 
 def content_date(collection: Collection) -> str:
-    """The date exports carry: SOURCE_DATE_EPOCH when set (reproducible builds' convention),
-    else the newest modification among the content files, so the same content gives the same
-    files and the date still says how fresh the data is."""
+    """The date exports carry, never the clock: SOURCE_DATE_EPOCH when set (reproducible builds'
+    convention); else the newest change among the content files, where a file that git holds
+    unchanged counts by the date of the commit that last changed it (a fresh clone's files all
+    bear the time of the clone) and any other file by its modification time. The same content
+    gives the same files on any machine, and the date still says how fresh the data is."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date().isoformat()
-    mtimes = [source.path.stat().st_mtime for source in collection.sources.values() if source.path.exists()]
-    return datetime.fromtimestamp(max(mtimes), tz=timezone.utc).date().isoformat() if mtimes else date(2000, 1, 1).isoformat()
+    paths = [source.path.resolve() for source in collection.sources.values() if source.path.exists()]
+    if not paths:
+        return date(2000, 1, 1).isoformat()
+    committed = _committed_times(collection.root, set(paths))
+    newest = max(committed.get(path) or path.stat().st_mtime for path in paths)
+    return datetime.fromtimestamp(newest, tz=timezone.utc).date().isoformat()
+
+
+def _committed_times(root: Path, wanted: set[Path]) -> dict[Path, float]:
+    """Commit time of each of `wanted` that git holds unchanged; empty outside a git work tree
+    or without git."""
+    import subprocess
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return done.stdout if done.returncode == 0 else None
+
+    top = git("rev-parse", "--show-toplevel")
+    changed = git("status", "--porcelain", "-z", "--untracked-files=all", "--", ".")
+    # one walk of the log, newest first: a marked commit time, then the files that commit touched
+    log = git("log", "--format=%x00showcase-commit %ct%x00", "--name-only", "-z", "--", ".")
+    if top is None or changed is None or log is None:
+        return {}
+    top_dir = Path(top.strip())
+    dirty = {(top_dir / entry[3:]).resolve() for entry in changed.split("\0") if len(entry) > 3}
+    times: dict[Path, float] = {}
+    parts = re.split(r"\x00showcase-commit (\d+)\x00", log)
+    for when, names in zip(parts[1::2], parts[2::2]):
+        for name in names.lstrip("\0\n").split("\0"):
+            path = (top_dir / name).resolve() if name else None
+            if path in wanted and path not in dirty:
+                times.setdefault(path, float(when))
+    return times
