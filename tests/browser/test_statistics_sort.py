@@ -119,3 +119,20 @@ def test_charts_fit_a_phone(browser, server, path):
             assert chart["smallest"] * chart["scale"] >= 10, chart  # text at least 10 px on the phone
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("path", ["statistics/", "en/statistics/"])
+def test_tables_read_on_a_phone(browser, server, path):
+    """At 360 px every site's floor area is on screen (long English names wrap), and the plan
+    table, which scrolls sideways, keeps each row's district in view."""
+    context, page, _ = open_page(browser, server, path, width=360)
+    try:
+        areas = page.eval_on_selector_all(".sc-stats-sites td.sc-num", "tds => tds.map(td => td.getBoundingClientRect().right)")
+        assert len(areas) == 16 and max(areas) <= 360, areas
+        wrap = page.locator(f"{TABLE}").locator("xpath=..")
+        wrap.evaluate("element => { element.scrollLeft = element.scrollWidth; }")
+        lefts = page.eval_on_selector_all(f"{TABLE} tbody th[scope=row]", """ths => ths.map(th =>
+            th.getBoundingClientRect().left - th.closest('.sc-table-wrap').getBoundingClientRect().left)""")
+        assert len(lefts) == 16 and all(abs(left) < 1 for left in lefts), lefts
+    finally:
+        context.close()
