@@ -35,7 +35,7 @@ from . import urls
 from .collection import load_collection
 from .content.reference import DATA_DIR
 from .media import publish_media, terminal_progress
-from .render.pages import PageRenderer, PageSpec
+from .render.pages import PageRenderer, PageSpec, Strings
 
 log = logging.getLogger("mkdocs.plugins.showcase")
 
@@ -136,7 +136,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             for name in files:
                 log.info("  %s: %s", name, ", ".join(m.field for m in missing if m.file == name))
 
-        maps = self._map_builder(collection, media) if self.config.maps else None
+        strings = Strings(self.templates_dir / "strings.yaml")  # the labels, read once per build
+        maps = self._map_builder(collection, media, strings) if self.config.maps else None
         # The downloads (the whole collection as a PDF book, Word…) take seconds to minutes to
         # make: a preview would wait for them after every save, so `serve` leaves them to `build`.
         downloads = None
@@ -145,8 +146,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                 log.info("预览时不生成下载文件（由 showcase build 生成） / downloads are made by build, not while serving")
                 self._said_no_downloads = True
         elif self.config.downloads:
-            downloads = self._downloads(collection, media, config)
-        self.renderer = PageRenderer(collection, self.templates_dir, media, maps, downloads)
+            downloads = self._downloads(collection, media, config, strings)
+        self.renderer = PageRenderer(collection, self.templates_dir, media, maps, downloads, strings)
         self._search_labels = {}
         self.specs = {spec.src_uri: spec for spec in self.renderer.render_all()}
         # Both languages' top-level pages form the nav MkDocs knows about; the theme overrides show
@@ -156,16 +157,14 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                               if (uri := urls.src_uri(route, lang)) in self.specs]} for lang in ("zh", "en")]
         self.media_files = list(media.files) + [(d.site_path, d.source) for d in downloads or []]
 
-    def _downloads(self, collection, media, config: MkDocsConfig):
+    def _downloads(self, collection, media, config: MkDocsConfig, strings):
         from .export.downloads import produce_downloads
         from .export.formats import BY_KEY
-        from .render.pages import Strings
 
         unknown = [k for k in self.config.downloads if k not in BY_KEY]
         if unknown:
             raise PluginError(f"mkdocs.yml: showcase: downloads: 不认识的格式 {unknown}，可用 {list(BY_KEY)} / "
                               f"unknown formats {unknown}; known: {list(BY_KEY)}")
-        strings = Strings(self.templates_dir / "strings.yaml")
         try:
             files, made = produce_downloads(collection, media, self.cache_dir, self.templates_dir, list(self.config.downloads),
                                             strings, site_url=config.site_url or "")
@@ -176,10 +175,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         log.info("下载文件：%s / downloads: %s", "新生成" if made else "来自缓存", "made now" if made else "from the cache")
         return files
 
-    def _map_builder(self, collection, media):
+    def _map_builder(self, collection, media, strings):
         from .maps.build import MapBuilder
         from .maps.config import TileConfigError, providers
-        from .render.pages import Strings
 
         try:
             tiles, notes = providers(self.config.map_tiles)
@@ -195,7 +193,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                     if image is not None:
                         thumbnails[(kind, entry_id)] = image.thumb["jpg"]
                         break
-        return MapBuilder(collection, tiles, Strings(self.templates_dir / "strings.yaml"), thumbnails)
+        return MapBuilder(collection, tiles, strings, thumbnails)
 
     def on_env(self, env, config: MkDocsConfig, files: Files):
         # Templates do not change during one build; without this, every {% include %} in every

@@ -96,13 +96,14 @@ _TAGS = re.compile(r"<[^>]+>")
 
 
 class PageRenderer:
-    def __init__(self, collection: Collection, templates_dir: Path, media: PublishedMedia, maps=None, downloads=None):
+    def __init__(self, collection: Collection, templates_dir: Path, media: PublishedMedia, maps=None, downloads=None,
+                 strings: Strings | None = None):
         self.collection = collection
         self.downloads = downloads  # export.downloads.Download list, or None: no downloads page
         self.media = media
         self.maps = maps  # maps.build.MapBuilder, or None for a site without maps
         self.map_scripts: dict[str, str] = {}  # site path -> script, for every map on a page
-        self.strings = Strings(templates_dir / "strings.yaml")
+        self.strings = strings or Strings(templates_dir / "strings.yaml")
         self.env = Environment(
             loader=FileSystemLoader(templates_dir / "pages"),
             autoescape=select_autoescape(default=True, default_for_string=True),
