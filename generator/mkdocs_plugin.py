@@ -35,6 +35,7 @@ from . import urls
 from .collection import load_collection
 from .content.reference import DATA_DIR
 from .media import publish_media, terminal_progress
+from .render.assets import AssetVersions, stylesheet_bundle
 from .render.pages import PageRenderer, PageSpec, Strings
 
 log = logging.getLogger("mkdocs.plugins.showcase")
@@ -72,6 +73,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.media_files: list = []
         self.final_site_dir: str | None = None
         self.building_dir: str | None = None
+        self.asset_versions = AssetVersions(None)
+        self.css_bundle: str | None = None  # site path of the joined stylesheets
+        self.css_bundle_content: bytes | None = None
 
     # --- configuration -----------------------------------------------------------------------
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -93,6 +97,10 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             if site_dir == precious or precious.is_relative_to(site_dir):
                 raise PluginError(f"site_dir（{site_dir}）不能是或包含 {precious}，否则生成网站时会覆盖其中的内容 / "
                                   f"site_dir ({site_dir}) must not be or contain {precious}: the build replaces site_dir")
+        # the site's own stylesheets as one file named by its content; scripts get ?v=<hash>
+        docs_dir = Path(config.docs_dir)
+        config.extra_css, self.css_bundle, self.css_bundle_content = stylesheet_bundle(docs_dir, list(config.extra_css))
+        self.asset_versions = AssetVersions(docs_dir)
         config.extra["alternate"] = [{"name": "中文", "link": "./", "lang": "zh"},
                                      {"name": "English", "link": "en/", "lang": "en"}]
         if self.config.atomic_output:
@@ -147,7 +155,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                 self._said_no_downloads = True
         elif self.config.downloads:
             downloads = self._downloads(collection, media, config, strings)
-        self.renderer = PageRenderer(collection, self.templates_dir, media, maps, downloads, strings)
+        self.renderer = PageRenderer(collection, self.templates_dir, media, maps, downloads, strings,
+                                     asset_versions=self.asset_versions)
         self._search_labels = {}
         self.specs = {spec.src_uri: spec for spec in self.renderer.render_all()}
         # Both languages' top-level pages form the nav MkDocs knows about; the theme overrides show
@@ -199,9 +208,12 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         # Templates do not change during one build; without this, every {% include %} in every
         # page stats its template file again (tens of thousands of calls at 1,000 cases).
         env.auto_reload = False
+        env.globals["showcase_asset_version"] = self.asset_versions.version  # the header's search script
         return env
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        if self.css_bundle:
+            files.append(File.generated(config, self.css_bundle, content=self.css_bundle_content))
         for spec in self.specs.values():
             files.append(File.generated(config, spec.src_uri, content=""))
         if self.renderer and self.renderer.maps is not None:

@@ -23,6 +23,7 @@ from ..collection import Collection
 from ..content.models import LANGS, Lang, PartialDate, SourceRef, Text
 from ..media import PublishedMedia
 from . import charts
+from .assets import AssetVersions, digest
 from .markdown import render_markdown
 
 
@@ -97,13 +98,14 @@ _TAGS = re.compile(r"<[^>]+>")
 
 class PageRenderer:
     def __init__(self, collection: Collection, templates_dir: Path, media: PublishedMedia, maps=None, downloads=None,
-                 strings: Strings | None = None):
+                 strings: Strings | None = None, asset_versions: AssetVersions | None = None):
         self.collection = collection
         self.downloads = downloads  # export.downloads.Download list, or None: no downloads page
         self.media = media
         self.maps = maps  # maps.build.MapBuilder, or None for a site without maps
         self.map_scripts: dict[str, str] = {}  # site path -> script, for every map on a page
         self.strings = strings or Strings(templates_dir / "strings.yaml")
+        self.asset_versions = asset_versions or AssetVersions(None)
         self.env = Environment(
             loader=FileSystemLoader(templates_dir / "pages"),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -317,7 +319,12 @@ class PageRenderer:
             return urls.relative(urls.page_url(target_route, lang), current)
 
         def asset(site_path: str) -> str:
-            return urls.relative(site_path, current)
+            """A static file's address from this page, with ?v=<hash of its content> where the
+            file is known (assets/ and the generated map scripts), so no cache serves an old copy."""
+            url = urls.relative(site_path, current)
+            script = self.map_scripts.get(site_path)
+            version = digest(script.encode("utf-8")) if script is not None else self.asset_versions.version(site_path)
+            return f"{url}?v={version}" if version else url
 
         def tx(text: Text | None) -> Markup:
             """Inline text in the page's language; Chinese shown, and marked, where English is missing."""

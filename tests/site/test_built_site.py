@@ -96,15 +96,46 @@ def test_internal_links_resolve(sample_site):
     for path in sample_site.rglob("*.html"):
         url = path.parent.relative_to(sample_site).as_posix() + "/" if path.name == "index.html" else path.name
         url = "" if url == "./" else url
-        for tag in BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select("a[href], img[src], link[href]"):
+        for tag in BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select("a[href], img[src], link[href], script[src]"):
             ref = tag.get("href") or tag.get("src")
             if urlparse(ref).scheme or ref.startswith(("#", "//", "mailto:")):
                 continue
-            target = resolve(url, ref.split("#")[0])
+            target = resolve(url, ref.split("#")[0].split("?")[0])
             file = sample_site / target
             if not (file.is_file() or (file / "index.html").is_file()):
                 broken.append(f"{url}: {ref}")
     assert broken == []
+
+
+def test_the_sites_own_styles_and_scripts_change_address_when_they_change(sample_site):
+    """A deploy must not leave readers on yesterday's CSS or scripts from a cache: the stylesheets
+    are one file named by the hash of its content (one request instead of four), and each script
+    of assets/ carries ?v=<hash of its content>."""
+    import hashlib
+
+    def digest(data: bytes) -> str:
+        return hashlib.sha256(data).hexdigest()[:10]
+
+    assets = Path(__file__).resolve().parents[2] / "assets"
+    for page in ("index.html", "en/cases/changning-huayang-renminfang/index.html", "statistics/index.html"):
+        path = sample_site / page
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        url = path.parent.relative_to(sample_site).as_posix() + "/"
+        ours = [link["href"] for link in soup.select("link[rel=stylesheet]") if "/assets/stylesheets/" not in "/" + resolve(url, link["href"])]
+        assert len(ours) == 1, ours
+        bundle = sample_site / resolve(url, ours[0])
+        assert re.fullmatch(r"showcase\.[0-9a-f]{10}\.css", bundle.name) and bundle.name == f"showcase.{digest(bundle.read_bytes())}.css"
+        text = bundle.read_text(encoding="utf-8")
+        for name in ("showcase.css", "browse.css", "search.css", "statistics.css"):
+            assert (assets / "stylesheets" / name).read_text(encoding="utf-8").strip() in text, name
+        scripts = [s["src"] for s in soup.select("script[src]") if resolve(url, s["src"]).startswith("javascripts/")]
+        assert any("search.js" in src for src in scripts), scripts
+        for src in scripts:
+            address, _, version = resolve(url, src).partition("?v=")
+            assert version == digest((sample_site / address).read_bytes()), src
+        for box in soup.select(".sc-map[data-script]"):
+            address, _, version = resolve(url, box["data-script"]).partition("?v=")
+            assert version == digest((sample_site / address).read_bytes()), box["data-script"]
 
 
 def test_entry_pages_stay_out_of_the_navigation(sample_site, sample_collection):
@@ -249,7 +280,7 @@ def test_content_cannot_inject_script(tmp_path):
     for url in (urls.case(entry_id), urls.page_url(urls.case(entry_id), "en"), urls.CASES):
         page = page_file(site, url).read_text(encoding="utf-8")
         article = BeautifulSoup(page, "html.parser").select_one("article")
-        ours = [s for s in article.find_all("script") if s.get("src", "").endswith(("javascripts/maps.js", "javascripts/gallery.js", "javascripts/browse.js")) and not s.string]
+        ours = [s for s in article.find_all("script") if s.get("src", "").split("?")[0].endswith(("javascripts/maps.js", "javascripts/gallery.js", "javascripts/browse.js")) and not s.string]
         assert [e for e in article.find_all(["script", "iframe", "object", "embed"]) if e not in ours] == []
         for element in article.find_all(True):
             assert not [a for a in element.attrs if a.startswith("on")], element

@@ -1,0 +1,59 @@
+"""URLs of the site's own static files (assets/) that change when the files do.
+
+A file under a fixed name may be served from a browser's or a CDN's cache for days after a
+deploy: a reader would get yesterday's script with today's pages. Scripts get `?v=<hash of the
+content>`; the stylesheets are joined into one file named by its hash, which also saves the reader
+three requests on every page (the site's CSS is kept in one file per feature for its editors).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path, PurePosixPath
+
+_DIGITS = 10
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:_DIGITS]
+
+
+class AssetVersions:
+    """Content hashes of the files under docs_dir (assets/), read once per build."""
+
+    def __init__(self, docs_dir: Path | None):
+        self.docs_dir = docs_dir.resolve() if docs_dir else None
+        self._versions: dict[str, str | None] = {}
+
+    def version(self, site_path: str) -> str | None:
+        """The file's hash, or None when site_path is not a file of docs_dir (a folder, a
+        generated file)."""
+        if site_path not in self._versions:
+            self._versions[site_path] = None
+            if self.docs_dir is not None:
+                path = (self.docs_dir / site_path).resolve()
+                if path.is_relative_to(self.docs_dir) and path.is_file():
+                    self._versions[site_path] = digest(path.read_bytes())
+        return self._versions[site_path]
+
+
+def stylesheet_bundle(docs_dir: Path, extra_css: list[str]) -> tuple[list[str], str | None, bytes | None]:
+    """Join the stylesheets of `extra_css` that are files in docs_dir's `stylesheets/` folder
+    (beside each other, so relative url()s keep working) into one, in their order. Returns the new
+    extra_css (the bundle where the first of them stood), the bundle's site path and its bytes;
+    the list unchanged and None when there is nothing to join."""
+    local = [entry for entry in extra_css
+             if PurePosixPath(entry).parent == PurePosixPath("stylesheets") and (docs_dir / entry).is_file()]
+    if not local:
+        return list(extra_css), None, None
+    content = b"".join(b"/* " + entry.encode("utf-8") + b" */\n" + (docs_dir / entry).read_bytes().rstrip() + b"\n"
+                       for entry in local)
+    name = f"stylesheets/showcase.{digest(content)}.css"
+    bundled, placed = [], False
+    for entry in extra_css:
+        if entry not in local:
+            bundled.append(entry)
+        elif not placed:
+            bundled.append(name)
+            placed = True
+    return bundled, name, content
