@@ -20,6 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from ..content.models import Lang, Text
+from ..render.citations import section_text
 from . import ExportJob
 from .data import _write_atomically, normalise_zip
 
@@ -188,7 +189,8 @@ def write_docx(job: ExportJob, out: Path, strings, progress=None) -> Path:
             document.add_heading(label("section_sources"), level=2)
             for source in case.sources:
                 doc = c.documents[source.document]
-                line = (f"{doc.number} " if doc.number else "") + text(doc.title, first) + (f"（{source.section}）" if source.section else "")
+                section = t("source_section", first, section=section_text(source.section, first)) if source.section else ""
+                line = (f"{doc.number} " if doc.number else "") + text(doc.title, first) + section
                 document.add_paragraph(clean(line), style="List Bullet")
         if progress:
             progress(number, len(job.cases))

@@ -39,6 +39,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from ..content.models import Case, Lang, Text
+from ..render.citations import section_html
 from ..render.markdown import render_markdown
 from . import ExportJob
 from .locator import MapLabels, locator_svg
@@ -166,6 +167,7 @@ class _Book:
     def _context(self) -> dict:
         return {"langs": self.langs, "both": self.both, "primary": self.primary, "hl": HTML_LANG,
                 "t": self.t, "label": self.label, "inline": self.inline, "block": self.block,
+                "cited_sections": self.cited_sections,
                 "term": self.term, "book_title": self.strings.get("export_book_title", self.primary)}
 
     def _front(self, starts: dict[str, int]) -> str:
@@ -203,6 +205,12 @@ class _Book:
         """A label in every language of the book, each tagged with its language."""
         return Markup(sep).join(Markup('<span class="l-{}" lang="{}">{}</span>').format(lang, HTML_LANG[lang], self.t(key, lang, **values))
                                 for lang in self.langs)
+
+    def cited_sections(self, sections: list[str], lang: Lang) -> Markup:
+        joined = Markup(escape(self.t("list_separator", lang))).join(
+            section_html(section, lang, chinese_tag=HTML_LANG["zh"]) for section in sections)
+        before, _, after = self.t("source_section", lang, section="\0").partition("\0")
+        return escape(before) + joined + escape(after)
 
     def term(self, vocabulary: str, key: str, lang: Lang) -> str:
         return getattr(self.job.collection.reference, vocabulary)[key].name(lang)

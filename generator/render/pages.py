@@ -24,6 +24,7 @@ from ..content.models import LANGS, Lang, PartialDate, SourceRef, Text
 from ..media import PublishedMedia
 from . import charts
 from .assets import AssetVersions, digest
+from .citations import section_html
 from .markdown import render_markdown
 
 
@@ -326,6 +327,12 @@ class PageRenderer:
             version = digest(script.encode("utf-8")) if script is not None else self.asset_versions.version(site_path)
             return f"{url}?v={version}" if version else url
 
+        def cited_sections(sections: list[str]) -> Markup:
+            """ (任务9、附件2) / (task 9, Annex 2): the sections cited of one document."""
+            joined = Markup(escape(t("list_separator"))).join(section_html(section, lang) for section in sections)
+            before, _, after = t("source_section", section="\0").partition("\0")
+            return escape(before) + joined + escape(after)
+
         def tx(text: Text | None) -> Markup:
             """Inline text in the page's language; Chinese shown, and marked, where English is missing."""
             if text is None:
@@ -389,7 +396,7 @@ class PageRenderer:
                     return image
             return None
 
-        return {"t": t, "link": link, "asset": asset, "tx": tx, "md": md, "term": term, "date": date,
+        return {"t": t, "link": link, "asset": asset, "tx": tx, "cited_sections": cited_sections, "md": md, "term": term, "date": date,
                 "number": number, "citations": citations, "media_item": media_item, "src": src,
                 "media_groups": media_groups, "lead_image": lead_image}
 

@@ -274,6 +274,8 @@ def test_english_only_prints_english_text(sample_collection, tmp_path, cache):
     job, pdf = export(sample_collection, tmp_path, cache, languages="en")
     text = norm("".join(page_texts(pdf)))
     assert "Aboutthiscase" in text and "案例介绍" not in text and "前言" not in text
+    # cited sections read in English: (Task 13), not (任务13)
+    assert "Task13)" in text and "(Annex2" in text and "任务1" not in text and "附件" not in text
     for case in job.cases:
         assert norm(case.title.en) in text
         assert norm(case.summary.en)[:60] in text

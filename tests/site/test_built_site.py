@@ -138,6 +138,22 @@ def test_the_sites_own_styles_and_scripts_change_address_when_they_change(sample
             assert version == digest((sample_site / address).read_bytes()), box["data-script"]
 
 
+def test_cited_sections_read_in_english_on_english_pages(sample_site):
+    """(任务9) reads (Task 9) on English pages; a heading quoted from a document stays Chinese and
+    is marked lang="zh"."""
+    checked = 0
+    for path in (sample_site / "en").rglob("index.html"):
+        for item in BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select(".sc-sources li"):
+            cite = item.find("cite")
+            sections = "".join(str(node) if isinstance(node, str) else ("" if node.get("lang") == "zh" else node.get_text())
+                               for node in cite.next_siblings if getattr(node, "name", None) != "span" or "sc-docmeta" not in node.get("class", []))
+            assert not re.search(r"[\u4e00-\u9fff]", sections), f"{path}: {item}"
+            checked += bool(sections.strip())
+    assert checked > 20
+    retrospective = (sample_site / "en/retrospective/index.html").read_text(encoding="utf-8")
+    assert "(Task 9)" in retrospective and '<span lang="zh">' in retrospective
+
+
 def test_entry_pages_stay_out_of_the_navigation(sample_site, sample_collection):
     case = next(iter(sample_collection.cases))
     page = page_file(sample_site, urls.CASES).read_text(encoding="utf-8")
