@@ -188,34 +188,42 @@ class _Service:
 
     def _read(self) -> None:
         assert self.proc.stdout is not None
-        buffer = b""
+        # Messages end with a comma. The answer to GetFiles is the whole index in one message
+        # (megabytes): the pending bytes are only appended to, never searched or copied again.
+        pending = bytearray()
         while True:
             chunk = self.proc.stdout.read1(1 << 16)
             if not chunk:
                 break
-            buffer += chunk
-            *messages, buffer = buffer.split(b",")
-            for raw in messages:
-                try:
-                    answer = json.loads(base64.b64decode(raw))
-                except ValueError:
-                    continue  # not a protocol message
-                if not isinstance(answer, dict):
-                    continue
-                message_id = answer.get("message_id")
-                payload = answer.get("payload") or {}
-                if message_id is None and payload.get("original_message"):
-                    try:
-                        message_id = json.loads(payload["original_message"]).get("message_id")
-                    except (ValueError, AttributeError):
-                        pass
-                if message_id is not None:
-                    with self.lock:
-                        self.answers[message_id] = payload
-                        self.lock.notify_all()
+            start = 0
+            while (comma := chunk.find(b",", start)) >= 0:
+                pending += chunk[start:comma]
+                self._receive(bytes(pending))
+                pending.clear()
+                start = comma + 1
+            pending += chunk[start:]
         with self.lock:
             self.ended = True
             self.lock.notify_all()
+
+    def _receive(self, raw: bytes) -> None:
+        try:
+            answer = json.loads(base64.b64decode(raw))
+        except ValueError:
+            return  # not a protocol message
+        if not isinstance(answer, dict):
+            return
+        message_id = answer.get("message_id")
+        payload = answer.get("payload") or {}
+        if message_id is None and payload.get("original_message"):
+            try:
+                message_id = json.loads(payload["original_message"]).get("message_id")
+            except (ValueError, AttributeError):
+                pass
+        if message_id is not None:
+            with self.lock:
+                self.answers[message_id] = payload
+                self.lock.notify_all()
 
     def _read_stderr(self) -> None:
         assert self.proc.stderr is not None
