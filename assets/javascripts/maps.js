@@ -101,7 +101,7 @@
     });
 
     if (o.filter) addFilter(map, state, o.filter);
-    if (o.fit) map.fitBounds(o.fit, { animate: false });
+    if (o.fit) map.fitBounds(o.fit, { animate: false, padding: [12, 12] }); // markers on the edge stay whole
     place();
     (o.boundaries || []).forEach(function (b) {
       load(b.script).then(function () {

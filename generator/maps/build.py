@@ -144,8 +144,12 @@ class MapBuilder:
         items = [p for p in self.located() if p.district == district]
         shape = next(d for d in geo.districts() if d.key == district)
         west, south, east, north = shape.bbox
-        return self._render(items, route, lang, fit=[[south, west], [north, east]], boundaries=[district],
-                            cluster=len(items) > 20, height="large")
+        # The whole district and every marker (one may sit on its border), with room for the
+        # GCJ-02 shift of Chinese tiles (about 500 m): an entry at the edge was cut in half.
+        pad = 0.01
+        fit = [[min([south] + [p.lat for p in items]) - pad, min([west] + [p.lon for p in items]) - pad],
+               [max([north] + [p.lat for p in items]) + pad, max([east] + [p.lon for p in items]) + pad]]
+        return self._render(items, route, lang, fit=fit, boundaries=[district], cluster=len(items) > 20, height="large")
 
     # --- rendering ------------------------------------------------------------------------------
     def _t(self, key: str, lang: str, **values) -> str:

@@ -168,3 +168,25 @@ def metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dy = math.radians(lat2 - lat1) * geo.EARTH_RADIUS_M
     dx = math.radians(lon2 - lon1) * geo.EARTH_RADIUS_M * math.cos(math.radians((lat1 + lat2) / 2))
     return math.hypot(dx, dy)
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_district_maps_show_the_whole_district_and_every_marker(offline_page, server, sample_collection, width):
+    """A district's map fits the district and its entries, with room for the GCJ-02 shift of the
+    default Chinese tiles: on a phone, Changning's east end (where 华阳人民坊 lies) was cut off."""
+    page = offline_page
+    page.set_viewport_size({"width": width, "height": 900})
+    districts = sorted({entry.district for entry in located(sample_collection)})
+    assert "changning" in districts
+    for district in districts:
+        page.goto(server + f"districts/{district}/")
+        ready(page)
+        page.wait_for_selector(".sc-map .leaflet-marker-icon")
+        page.wait_for_selector(".sc-map .leaflet-overlay-pane path")
+        cut = page.evaluate("""() => {
+            const box = document.querySelector('.sc-map').getBoundingClientRect();
+            const parts = [...document.querySelectorAll('.sc-map .leaflet-marker-icon, .sc-map .leaflet-overlay-pane path')];
+            return parts.map(m => m.getBoundingClientRect())
+              .filter(r => r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1).length;
+        }""")
+        assert cut == 0, f"{district} at {width} px: {cut} marker(s) or boundary cut by the map's edge"
