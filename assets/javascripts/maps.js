@@ -23,6 +23,12 @@
     return loading[url];
   }
 
+  /* Leaflet and the boundary scripts are asked for with the site's ?v= (data-version), so an
+     upgrade never meets a stale copy in a cache. */
+  function versioned(url, box) {
+    return box.dataset.version ? url + "?v=" + box.dataset.version : url;
+  }
+
   /* GCJ-02 of a WGS-84 point: the same formula as generator/geo.py (tested against it). */
   function outsideChina(lat, lon) { return !(lon >= 72.004 && lon <= 137.8347 && lat >= 0.8293 && lat <= 55.8271); }
   function toGcj(lat, lon) {
@@ -104,7 +110,7 @@
     if (o.fit) map.fitBounds(o.fit, { animate: false, padding: [12, 12] }); // markers on the edge stay whole
     place();
     (o.boundaries || []).forEach(function (b) {
-      load(b.script).then(function () {
+      load(versioned(b.script, box)).then(function () {
         if (!boundaryData[b.key]) return;
         state.boundaries.push({ key: b.key, data: boundaryData[b.key] });
         drawBoundaries();
@@ -162,12 +168,13 @@
     box.dataset.started = "1";
     var vendor = box.dataset.vendor;
     var cluster = box.dataset.cluster === "1";
-    var css = [load(vendor + "leaflet/leaflet.css", true)];
-    if (cluster) css.push(load(vendor + "leaflet.markercluster/MarkerCluster.css", true),
-                          load(vendor + "leaflet.markercluster/MarkerCluster.Default.css", true));
+    function file(name) { return versioned(vendor + name, box); }
+    var css = [load(file("leaflet/leaflet.css"), true)];
+    if (cluster) css.push(load(file("leaflet.markercluster/MarkerCluster.css"), true),
+                          load(file("leaflet.markercluster/MarkerCluster.Default.css"), true));
     Promise.all(css)
-      .then(function () { return load(vendor + "leaflet/leaflet.js"); })
-      .then(function () { return cluster ? load(vendor + "leaflet.markercluster/leaflet.markercluster.js") : null; })
+      .then(function () { return load(file("leaflet/leaflet.js")); })
+      .then(function () { return cluster ? load(file("leaflet.markercluster/leaflet.markercluster.js")) : null; })
       .then(function () { return load(box.dataset.script); })
       .then(function () { box.classList.add("sc-map--ready"); })
       .catch(function () { box.classList.add("sc-map--failed"); });

@@ -7,6 +7,8 @@ entry's map fetches a few kilobytes instead of all sixteen.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,3 +64,16 @@ def _compact(data) -> bytes:
 
 def boundary_script(key: str) -> str:
     return f"{BOUNDARIES}{key}.js"
+
+
+@functools.cache
+def version() -> str:
+    """One hash of Leaflet's and markercluster's versions and the boundary data: maps ask for
+    these files with ?v=<it>, so an upgrade or new boundaries never meet a stale cached copy."""
+    import xstatic.pkg.leaflet as leaflet
+    import xstatic.pkg.leaflet_markercluster as markercluster
+
+    from ..geo import DATA_FILE
+
+    parts = f"{leaflet.VERSION}-{leaflet.BUILD}|{markercluster.VERSION}-{markercluster.BUILD}|".encode()
+    return hashlib.sha256(parts + DATA_FILE.read_bytes()).hexdigest()[:10]

@@ -54,6 +54,7 @@ class MapSpec:
     cluster: bool
     height: str  # "small" | "large"
     label: str  # accessible name of the map region
+    assets_version: str = ""  # ?v= of Leaflet and the boundary scripts (maps/assets.py: version)
 
 
 @dataclass
@@ -106,7 +107,7 @@ class MapBuilder:
         script = _P_ZOOM_RE.sub(f'"zoom": {13 if item.approximate else 15}', prototype.script)
         script = _substitute(script, values)
         return MapSpec(dom_id=prototype.dom_id, script_path=urls.page_url(item.route, lang) + "map.js", script=script,
-                       cluster=False, height="small", label=prototype.label)
+                       cluster=False, height="small", label=prototype.label, assets_version=prototype.assets_version)
 
     def _relative_to(self, route: str, lang: str):
         page = urls.page_url(route, lang)
@@ -196,7 +197,7 @@ class MapBuilder:
         script = "\n".join(line.strip() for line in fmap.get_root().script.render().splitlines() if line.strip()) + "\n"
         label = self._t("map_label_entries", lang, count=1 if prototype else len(items))
         return MapSpec(dom_id=fmap.get_name(), script_path=page + "map.js", script=script, cluster=cluster,
-                       height=height, label=label)
+                       height=height, label=label, assets_version=assets.version())
 
     def _place(self, item: Located, lang: str, rel) -> dict:
         return {"lat": item.lat, "lon": item.lon, "kind": item.kind, "district": item.district, "entry": item.entry_id,
