@@ -189,6 +189,24 @@ def test_a_source_is_never_split_across_pages(both):
     assert checked >= len(job.cases)
 
 
+def test_no_line_is_printed_over_another(both):
+    """Every line of text has its own place on the page (pdftotext -bbox-layout): a photo's credit,
+    split off a floated figure at a page break, was once printed over the next page's heading."""
+    _, pdf, _ = both
+    out = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    root = ET.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", out))
+    ns = "{http://www.w3.org/1999/xhtml}"
+    clashes = []
+    for number, page in enumerate(root.iter(ns + "page"), 1):
+        lines = [([float(line.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")],
+                  " ".join(word.text or "" for word in line.iter(ns + "word"))) for line in page.iter(ns + "line")]
+        for i, (a, text_a) in enumerate(lines):
+            for b, text_b in lines[i + 1:]:
+                if min(a[2], b[2]) - max(a[0], b[0]) > 1 and min(a[3], b[3]) - max(a[1], b[1]) > 1.5:
+                    clashes.append(f"page {number}: {text_a!r} over {text_b!r}")
+    assert clashes == []
+
+
 def test_page_count_is_sane_and_the_file_is_a4(both):
     job, pdf, _ = both
     reader = pypdf.PdfReader(str(pdf))
