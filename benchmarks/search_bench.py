@@ -302,7 +302,6 @@ def main() -> int:
 
         from playwright.sync_api import sync_playwright
 
-        present_words = []
         text = "".join(p.read_text(encoding="utf-8") for p in (work / variants[0]).rglob("index.html")
                        if not p.relative_to(work / variants[0]).as_posix().startswith("en/"))
         present_words = [w for w in words if w in text]

@@ -162,10 +162,7 @@ def distance_to_district_m(lat: float, lon: float, key: str) -> float:
 
 def _point_segment_distance(ax: float, ay: float, bx: float, by: float) -> float:
     """Distance from the origin to segment AB, in the units of the inputs."""
-    dx, dy = bx - ax, by - ay
-    length2 = dx * dx + dy * dy
-    t = 0.0 if length2 == 0 else max(0.0, min(1.0, -(ax * dx + ay * dy) / length2))
-    return math.hypot(ax + t * dx, ay + t * dy)
+    return segment_distance((0.0, 0.0), (ax, ay), (bx, by))
 
 
 # --- line simplification (the boundary extraction script and the PDF's locator maps) ----------

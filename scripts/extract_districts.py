@@ -104,13 +104,7 @@ def xy(p: Point) -> tuple[float, float]:
 
 def seg_dist(p: Point, a: Point, b: Point) -> float:
     """Metres from p to segment ab."""
-    px, py = xy(p)
-    ax, ay = xy(a)
-    bx, by = xy(b)
-    dx, dy = bx - ax, by - ay
-    length2 = dx * dx + dy * dy
-    t = 0.0 if length2 == 0 else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / length2))
-    return math.hypot(px - ax - t * dx, py - ay - t * dy)
+    return geo.segment_distance(xy(p), xy(a), xy(b))
 
 
 def douglas_peucker(points: list[Point], tolerance: float) -> list[Point]:

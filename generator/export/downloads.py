@@ -32,6 +32,7 @@ class Download:
     size: int
     format: str  # key in formats.FORMATS
     label_key: str  # what the downloads page calls it
+    as_of: str  # the date of the content the file was made from (export.content_date)
 
 
 def _digest(collection: Collection, media: PublishedMedia, templates_dir: Path, keys: list[str], site_url: str, as_of: str) -> str:
@@ -76,7 +77,7 @@ def produce_downloads(collection: Collection, media: PublishedMedia, cache_dir: 
     for fmt in keys:
         for name, label_key in BY_KEY[fmt].files:
             path = folder / name
-            downloads.append(Download(f"{urls.DOWNLOADS}{name}", path, path.stat().st_size, fmt, label_key))
+            downloads.append(Download(f"{urls.DOWNLOADS}{name}", path, path.stat().st_size, fmt, label_key, job.as_of))
     return downloads, made
 
 

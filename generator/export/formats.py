@@ -38,7 +38,7 @@ def _writer(key: str, strings) -> Callable[[ExportJob, Path, Callable | None], l
     if key == "pdf":
         from .pdf import write_pdf
 
-        return lambda job, folder, progress: [write_pdf(job, folder / "excellent-cases.pdf", progress=progress)]
+        return lambda job, folder, progress: [write_pdf(job, folder / "excellent-cases.pdf", progress=progress, strings=strings)]
     if key == "docx":
         from .docx import write_docx
 

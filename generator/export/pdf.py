@@ -39,7 +39,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from ..content.models import Case, Lang, Text
-from ..render.citations import section_html
+from ..render.citations import cited_sections_html, group_citations
 from ..render.markdown import render_markdown
 from . import ExportJob
 from .locator import MapLabels, locator_svg
@@ -67,14 +67,14 @@ class _Image:
     item: object  # the Media entry: caption, credit, kind, placeholder
 
 
-def write_pdf(job: ExportJob, out: Path, progress: Progress | None = None, *,
-              templates_dir: Path | None = None) -> Path:
+def write_pdf(job: ExportJob, out: Path, progress: Progress | None = None, *, strings=None) -> Path:
     """Write the collection of `job`'s cases to `out` (via a temporary file in the same folder, so
     a failed export never leaves half a file) and return `out`. `progress(done, total)` is called
-    with the number of cases laid out so far."""
+    with the number of cases laid out so far. `strings`: the labels already loaded; the print
+    templates beside them are used (without them, the project's own)."""
     if not job.cases:
         raise EmptyCollection("no case selected / 没有选中任何案例")
-    data = _Book(job, templates_dir or TEMPLATES_DIR).render(progress)
+    data = _Book(job, strings.templates_dir if strings else TEMPLATES_DIR, strings).render(progress)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
@@ -90,14 +90,15 @@ def write_pdf(job: ExportJob, out: Path, progress: Progress | None = None, *,
 
 
 class _Book:
-    def __init__(self, job: ExportJob, templates_dir: Path):
+    def __init__(self, job: ExportJob, templates_dir: Path, strings=None):
+        """`strings`: the labels already loaded for `templates_dir` (render.pages.Strings), if any."""
         from ..render.pages import Strings
 
         self.job = job
         self.langs: tuple[Lang, ...] = job.langs
         self.both = len(self.langs) > 1
         self.primary: Lang = self.langs[0]
-        self.strings = Strings(templates_dir / "strings.yaml")
+        self.strings = strings or Strings(templates_dir / "strings.yaml")
         self.print_dir = templates_dir / "print"
         self.env = Environment(
             loader=FileSystemLoader(self.print_dir),
@@ -194,7 +195,7 @@ class _Book:
             part="case", **self._context(), case=case, number=number, start_page=start_page,
             lead=images[0] if images else None, more=images[1:], facts=self._facts(case),
             locator=self._locator(case), running=self._running(case), bookmark=self._bookmark(case),
-            sources=self._sources(case),
+            sources=group_citations(case.sources, self.job.collection.documents),
         )
 
     # --- helpers for the templates ---------------------------------------------------------------
@@ -207,10 +208,7 @@ class _Book:
                                 for lang in self.langs)
 
     def cited_sections(self, sections: list[str], lang: Lang) -> Markup:
-        joined = Markup(escape(self.t("list_separator", lang))).join(
-            section_html(section, lang, chinese_tag=HTML_LANG["zh"]) for section in sections)
-        before, _, after = self.t("source_section", lang, section="\0").partition("\0")
-        return escape(before) + joined + escape(after)
+        return cited_sections_html(sections, lang, self.strings, chinese_tag=HTML_LANG["zh"])
 
     def term(self, vocabulary: str, key: str, lang: Lang) -> str:
         return getattr(self.job.collection.reference, vocabulary)[key].name(lang)
@@ -339,18 +337,6 @@ class _Book:
     def _bookmark(self, case: Case) -> str:
         titles = [case.title.get(lang) for lang in self.langs if case.title.has(lang)]
         return " / ".join(dict.fromkeys(titles or [case.title.zh]))
-
-    def _sources(self, case: Case) -> list[dict]:
-        """One item per cited document, in order of first citation, with the sections cited."""
-        grouped: dict[str, dict] = {}
-        for ref in case.sources:
-            document = self.job.collection.documents.get(ref.document)
-            if document is None:
-                continue
-            item = grouped.setdefault(ref.document, {"doc": document, "sections": []})
-            if ref.section and ref.section not in item["sections"]:
-                item["sections"].append(ref.section)
-        return list(grouped.values())
 
 
 def _fetcher(read: Callable[[str], bytes]):

@@ -8,7 +8,6 @@ entry's map fetches a few kilobytes instead of all sixteen.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +73,7 @@ def version() -> str:
     import xstatic.pkg.leaflet_markercluster as markercluster
 
     from ..geo import DATA_FILE
+    from ..render.assets import digest
 
     parts = f"{leaflet.VERSION}-{leaflet.BUILD}|{markercluster.VERSION}-{markercluster.BUILD}|".encode()
-    return hashlib.sha256(parts + DATA_FILE.read_bytes()).hexdigest()[:10]
+    return digest(parts + DATA_FILE.read_bytes())

@@ -25,9 +25,13 @@ class AssetVersions:
         self.docs_dir = docs_dir.resolve() if docs_dir else None
         self._versions: dict[str, str | None] = {}
 
+    def add(self, site_path: str, content: bytes) -> None:
+        """A file the build writes itself (a map's script): its version is its content's hash."""
+        self._versions[site_path] = digest(content)
+
     def version(self, site_path: str) -> str | None:
-        """The file's hash, or None when site_path is not a file of docs_dir (a folder, a
-        generated file)."""
+        """The file's hash, or None when site_path is neither a file of docs_dir nor added (a
+        folder, say)."""
         if site_path not in self._versions:
             self._versions[site_path] = None
             if self.docs_dir is not None:

@@ -13,7 +13,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from ..content.models import Lang
+from ..content.models import Document, Lang, SourceRef
 
 _ENGLISH = [
     (re.compile(r"任务\s*(\d+)"), "Task {}"),
@@ -55,3 +55,22 @@ def section_html(section: str, lang: Lang, chinese_tag: str = "zh") -> Markup:
     return Markup("").join(
         Markup('<span lang="{}">{}</span>').format(chinese_tag, text) if chinese and lang != "zh" else escape(text)
         for text, chinese in section_parts(section, lang))
+
+
+def group_citations(refs: list[SourceRef], documents: dict[str, Document]) -> list[dict]:
+    """One item per cited document ({"doc", "sections"}), in order of first citation, with every
+    section cited of it once."""
+    grouped: dict[str, dict] = {}
+    for ref in refs:
+        item = grouped.setdefault(ref.document, {"doc": documents[ref.document], "sections": []})
+        if ref.section and ref.section not in item["sections"]:
+            item["sections"].append(ref.section)
+    return list(grouped.values())
+
+
+def cited_sections_html(sections: list[str], lang: Lang, strings, chinese_tag: str = "zh") -> Markup:
+    """ (任务9、附件2) / (Task 9, Annex 2): the sections cited of one document, in the page's words."""
+    joined = Markup(escape(strings.get("list_separator", lang))).join(
+        section_html(section, lang, chinese_tag) for section in sections)
+    before, _, after = strings.get("source_section", lang, section="\0").partition("\0")
+    return escape(before) + joined + escape(after)

@@ -23,8 +23,8 @@ from ..collection import Collection
 from ..content.models import LANGS, Lang, PartialDate, SourceRef, Text
 from ..media import PublishedMedia
 from . import charts
-from .assets import AssetVersions, digest
-from .citations import section_html
+from .assets import AssetVersions
+from .citations import cited_sections_html, group_citations
 from .markdown import render_markdown
 
 
@@ -72,6 +72,7 @@ class Strings:
     error, not a blank; so is a key defined twice."""
 
     def __init__(self, path: Path):
+        self.templates_dir = path.parent  # the templates these labels belong to
         self.table: dict[str, dict[str, str]] = {}
         for source in [path, *sorted((path.parent / "strings").glob("*.yaml"))]:
             for key, value in (yaml.safe_load(source.read_text(encoding="utf-8")) or {}).items():
@@ -127,6 +128,8 @@ class PageRenderer:
     def render_all(self) -> list[PageSpec]:
         c = self.collection
         pages: list[PageSpec] = []
+        index = browse.RelatedCases(c)
+        related = {case.id: index.of(case) for case in c.cases.values()}  # the same in both languages
         for lang in LANGS:
             home = c.pages.get("home")
             pages.append(self._page("home.html", urls.HOME, lang, self.site_name(lang),
@@ -144,11 +147,10 @@ class PageRenderer:
                                         plan_rows=[(plan, row) for plan in c.plans_sorted() for row in plan.rows if row.district == district.key],
                                         map=self._map(lambda: self.maps.district_map(district.key, route, lang))))
             pages += self._browse_pages(lang)
-            related = browse.RelatedCases(c)
             for case in c.cases_sorted():
                 pages.append(self._page("case.html", urls.case(case.id), lang, case.title.get(lang),
                                         description=case.summary.get(lang), case=case,
-                                        site=c.site_for_case.get(case.id), related=related.of(case),
+                                        site=c.site_for_case.get(case.id), related=related[case.id],
                                         shown_in=self._shown_in("excellent", case.id),
                                         map=self._map(lambda: self.maps.entry_map("excellent", case.id, lang))))
             pages.append(self._page("competition.html", urls.COMPETITION, lang, self.strings.get("nav_competition", lang),
@@ -257,7 +259,8 @@ class PageRenderer:
             return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{max(size / 1024, 0.1):.1f} KB"
 
         return self._page("downloads.html", urls.DOWNLOADS, lang, self.strings.get("nav_downloads", lang), hide=("toc",),
-                          downloads=self.downloads, as_of=content_date(self.collection), filesize=filesize,
+                          downloads=self.downloads, as_of=self.downloads[0].as_of if self.downloads else content_date(self.collection),
+                          filesize=filesize,
                           format_names={key: f.label for key, f in BY_KEY.items()})
 
     def _browse_pages(self, lang: Lang) -> list[PageSpec]:
@@ -290,6 +293,7 @@ class PageRenderer:
         spec = make()
         if spec is not None:
             self.map_scripts[spec.script_path] = spec.script
+            self.asset_versions.add(spec.script_path, spec.script.encode("utf-8"))
         return spec
 
     def _milestones_by_year(self) -> list[tuple[int, list]]:
@@ -323,15 +327,11 @@ class PageRenderer:
             """A static file's address from this page, with ?v=<hash of its content> where the
             file is known (assets/ and the generated map scripts), so no cache serves an old copy."""
             url = urls.relative(site_path, current)
-            script = self.map_scripts.get(site_path)
-            version = digest(script.encode("utf-8")) if script is not None else self.asset_versions.version(site_path)
+            version = self.asset_versions.version(site_path)
             return f"{url}?v={version}" if version else url
 
         def cited_sections(sections: list[str]) -> Markup:
-            """ (任务9、附件2) / (task 9, Annex 2): the sections cited of one document."""
-            joined = Markup(escape(t("list_separator"))).join(section_html(section, lang) for section in sections)
-            before, _, after = t("source_section", section="\0").partition("\0")
-            return escape(before) + joined + escape(after)
+            return cited_sections_html(sections, lang, strings)
 
         def tx(text: Text | None) -> Markup:
             """Inline text in the page's language; Chinese shown, and marked, where English is missing."""
@@ -363,13 +363,7 @@ class PageRenderer:
             return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
         def citations(refs: list[SourceRef]) -> list[dict]:
-            """One item per cited document, in order of first citation, with all sections cited."""
-            grouped: dict[str, dict] = {}
-            for ref in refs:
-                item = grouped.setdefault(ref.document, {"doc": self.collection.documents[ref.document], "sections": []})
-                if ref.section and ref.section not in item["sections"]:
-                    item["sections"].append(ref.section)
-            return list(grouped.values())
+            return group_citations(refs, self.collection.documents)
 
         def src(site_path: str) -> str:
             """A URL for src/srcset: relative, and percent-encoded (a space or comma in a file name
