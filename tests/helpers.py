@@ -104,3 +104,15 @@ def showcase_serve(content: Path, cache_dir: Path):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def map_data(script: str) -> dict:
+    """The data a map script registers (generator/maps/elements.py: map_data_script): one JSON
+    object on the script's first line, before folium's part."""
+    import json
+
+    first, _, rest = script.partition("\n")
+    match = re.fullmatch(r'ShowcaseMaps\.data\("(\w+)", (\{.*\})\);', first)
+    assert match, "a map script starts with its data line"
+    assert "ShowcaseMaps.data(" not in rest.replace(f'ShowcaseMaps.data("{match[1]}")', ""), "one data line a map"
+    return json.loads(match[2])

@@ -10,6 +10,7 @@
   var PI = Math.PI, A = 6378245.0, EE = 0.00669342162296594323;
   var loading = {};
   var boundaryData = {};
+  var mapData = {};  // map id -> the map's data (generator/maps/elements.py: map_data_script)
 
   function load(url, css) {
     if (loading[url]) return loading[url];
@@ -50,7 +51,8 @@
 
   var BOUNDARY_STYLE = { color: "#37474f", weight: 1.2, opacity: 0.8, fillColor: "#90a4ae", fillOpacity: 0.06, interactive: false };
 
-  /* Markers from the data folium wrote (see generator/maps/elements.py: Places). */
+  /* Markers from the map's data (see generator/maps/elements.py: Places). Titles are set as
+     text by Leaflet; the popup HTML was built and escaped by the generator. */
   var icons = {};
   function icon(kind) {
     if (!icons[kind]) icons[kind] = L.divIcon({ className: "sc-marker sc-marker--" + kind, html: '<span class="sc-pin"></span>',
@@ -68,8 +70,11 @@
     return markers;
   }
 
-  /* Called by the map's own script (folium's output), after it has built the map. */
+  /* Called by the map's own script (folium's output), after it has built the map. Boundaries,
+     filter and view come from the map's data, which the script registered before folium's part. */
   function setup(map, o) {
+    var d = o.data || {};
+    o.boundaries = d.boundaries; o.filter = d.filter; o.fit = d.fit;
     var box = map.getContainer();
     var state = { map: map, markers: o.markers, cluster: o.cluster, visible: o.markers.slice(), datum: "wgs84", boundaries: [] };
     box.showcase = state;
@@ -180,7 +185,14 @@
       .catch(function () { box.classList.add("sc-map--failed"); });
   }
 
+  /* data(id, value) registers a map's data; data(id) returns it. */
+  function data(id, value) {
+    if (arguments.length > 1) mapData[id] = value;
+    return mapData[id] || { places: [] };
+  }
+
   window.ShowcaseMaps = {
+    data: data,
     setup: setup,
     places: places,
     toGcj: toGcj,

@@ -16,14 +16,13 @@ from functools import cached_property
 import folium
 import xyzservices
 from folium.plugins import MarkerCluster
-from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from .. import geo, urls
 from ..collection import Collection
 from . import assets
 from .config import TileProvider
-from .elements import Places, Setup
+from .elements import Places, Setup, map_data_script
 
 # Shanghai as the boundaries file draws it (south-west, north-east), for maps of the whole city.
 SHANGHAI_BOUNDS = [[30.68, 120.85], [31.88, 122.0]]
@@ -92,21 +91,19 @@ class MapBuilder:
 
     def entry_map(self, kind: str, entry_id: str, lang: str) -> MapSpec | None:
         """An entry's own map. All of them differ only in a few values, so folium renders one
-        prototype per kind and language and each entry's script is the prototype with its values
-        put in (folium's rendering costs ~10 ms a map: 20 s for 1,000 cases in two languages)."""
+        prototype per kind and language and each entry's script is the prototype with its centre
+        and zoom put in (numbers), behind its own data line (folium's rendering costs ~10 ms a
+        map: 20 s for 1,000 cases in two languages)."""
         item = self._by_entry.get((kind, entry_id))
         if item is None:
             return None
         prototype = self._prototype(kind, lang)
-        place = [self._place(item, lang, self._relative_to(item.route, lang))]
-        values = {
-            _P_LAT: repr(float(item.lat)), _P_LON: repr(float(item.lon)),
-            str(htmlsafe_json_dumps(_P_PLACES)): str(htmlsafe_json_dumps(place, sort_keys=True)),  # as Jinja's tojson
-            _P_DISTRICT: item.district,
-        }
+        data = {"places": [self._place(item, lang, self._relative_to(item.route, lang))],
+                "boundaries": self._boundaries([item.district], item.route, lang), "filter": None, "fit": None}
         script = _P_ZOOM_RE.sub(f'"zoom": {13 if item.approximate else 15}', prototype.script)
-        script = _substitute(script, values)
-        return MapSpec(dom_id=prototype.dom_id, script_path=urls.page_url(item.route, lang) + "map.js", script=script,
+        script = _substitute(script, {_P_LAT: repr(float(item.lat)), _P_LON: repr(float(item.lon))})
+        return MapSpec(dom_id=prototype.dom_id, script_path=urls.page_url(item.route, lang) + "map.js",
+                       script=map_data_script(prototype.dom_id, data) + script,
                        cluster=False, height="small", label=prototype.label, assets_version=prototype.assets_version)
 
     def _relative_to(self, route: str, lang: str):
@@ -119,7 +116,7 @@ class MapBuilder:
             # every entry page sits at the same depth, so relative URLs are the same for all
             route = urls.case(_P_ENTRY) if kind == "excellent" else urls.site(_P_ENTRY)
             spec = self._render([], route, lang, zoom=_P_ZOOM, center=[_P_LAT_VALUE, _P_LON_VALUE],
-                                boundaries=[_P_DISTRICT], height="small", prototype=True)
+                                boundaries=[], height="small", prototype=True)
             self._prototypes[key] = spec
         return self._prototypes[key]
 
@@ -182,22 +179,28 @@ class MapBuilder:
             bases = bases[-1:]
 
         parent = MarkerCluster(name=self._t("map_entries_layer", lang), control=False, options={"showCoverageOnHover": False}).add_to(fmap) if cluster else fmap
-        data = [self._place(item, lang, rel) for item in items]
-        places = Places(_P_PLACES if prototype else data)
+        places = Places(fmap)
         places.add_to(parent)
         if len(bases) > 1:
             folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
-        boundary_scripts = [{"key": key, "script": rel(assets.boundary_script(key))} for key in boundaries]
-        Setup(bases, places, parent if cluster else None, boundary_scripts,
-              self._filter(items, lang) if filter else None, fit).add_to(fmap)
+        Setup(bases, places, parent if cluster else None).add_to(fmap)
 
         _number(fmap)
         fmap.get_root().render()
         # folium indents generously; JSON strings never span lines, so blank lines and indentation can go
         script = "\n".join(line.strip() for line in fmap.get_root().script.render().splitlines() if line.strip()) + "\n"
+        if not prototype:  # an entry map's data is put in front of the prototype per entry (entry_map)
+            data = {"places": [self._place(item, lang, rel) for item in items],
+                    "boundaries": self._boundaries(boundaries, route, lang),
+                    "filter": self._filter(items, lang) if filter else None, "fit": fit}
+            script = map_data_script(fmap.get_name(), data) + script
         label = self._t("map_label_entries", lang, count=1 if prototype else len(items))
         return MapSpec(dom_id=fmap.get_name(), script_path=page + "map.js", script=script, cluster=cluster,
                        height=height, label=label, assets_version=assets.version())
+
+    def _boundaries(self, keys: list[str], route: str, lang: str) -> list[dict]:
+        page = urls.page_url(route, lang)
+        return [{"key": key, "script": urls.relative(assets.boundary_script(key), page)} for key in keys]
 
     def _place(self, item: Located, lang: str, rel) -> dict:
         return {"lat": item.lat, "lon": item.lon, "kind": item.kind, "district": item.district, "entry": item.entry_id,
@@ -230,13 +233,12 @@ class MapBuilder:
         }
 
 
-# Placeholders of the entry-map prototype: values no real entry has
+# Placeholders of the entry-map prototype: values no real entry has (numbers only: the entry's
+# text travels in its data line, never through folium)
 _P_LAT_VALUE, _P_LON_VALUE = 11.123456789, 22.123456789
 _P_LAT, _P_LON = repr(_P_LAT_VALUE), repr(_P_LON_VALUE)
 _P_ZOOM = 7
 _P_ZOOM_RE = re.compile(r'"zoom": 7\b')
-_P_PLACES = "\ue000showcase-places\ue000"
-_P_DISTRICT = "showcase-district-placeholder"
 _P_ENTRY = "showcase-entry-placeholder"
 
 

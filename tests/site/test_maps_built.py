@@ -3,7 +3,6 @@ the site itself, one marker per located entry on the overview, popups that link 
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from urllib.parse import urlparse
@@ -12,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator import geo
-from tests.helpers import build, configured_tile_host, copy_content, page_file, resolve
+from tests.helpers import build, configured_tile_host, copy_content, map_data, page_file, resolve
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +39,9 @@ def soup(path: Path) -> BeautifulSoup:
 
 
 def markers(script: str) -> list[dict]:
-    """Every place (marker) in a map script: folium writes them as one JSON list."""
-    found = re.findall(r"ShowcaseMaps\.places\(\w+, (\[.*\])\);$", script, re.M)
-    assert len(found) == 1, "one Places element a map"
-    return json.loads(found[0])
+    """Every place (marker) in a map script: its data line holds them as one JSON list."""
+    assert len(re.findall(r"ShowcaseMaps\.places\(", script)) == 1, "one Places element a map"
+    return map_data(script)["places"]
 
 
 def test_located_entries_have_a_map_and_others_none(site, sample_collection):
