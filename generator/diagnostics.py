@@ -12,6 +12,8 @@ from enum import StrEnum
 from typing import Literal
 from collections.abc import Iterable
 
+from .content.clean import visible
+
 Lang = Literal["zh", "en"]
 
 
@@ -58,7 +60,9 @@ class Diagnostic:
             sep = "；" if lang == "zh" else "; "
             text = f"{text}{sep}{self.hint.get(lang)}"
         parts.append(text)
-        return ": ".join(parts)
+        # a file name or quoted value may hold an ESC or another control character: show it,
+        # never send it to the terminal or the log as it is
+        return visible(": ".join(parts))
 
     def format_bilingual(self) -> str:
         label = {"error": ("错误", "error"), "warning": ("警告", "warning")}[self.severity.value]

@@ -14,7 +14,8 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Bilingual, Diagnostic, error
+from .content.clean import UNWANTED, clean_text, describe
+from .diagnostics import Bilingual, Diagnostic, error, format_path, warning
 
 # A case file is a page of text. Anything far larger is a mistake (a pasted binary, a runaway
 # export) and would only slow the build.
@@ -25,8 +26,21 @@ try:  # libyaml's parser is several times faster on large content folders
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
+# An entry is a handful of levels deep (rooms -> items -> caption -> zh). Far deeper is a mistake
+# or an attack, and Python's own recursion would give out near 1,000 levels.
+MAX_DEPTH = 32
+# Enough for any figure a document prints; a longer run of digits is a paste gone wrong (Python
+# refuses to convert more than 4,300 digits at all).
+MAX_NUMBER_DIGITS = 30
+
 Loc = tuple[str | int, ...]
 _STR_TAG = "tag:yaml.org,2002:str"
+_NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+# What entries are made of. YAML also knows !!binary, !!set, !!omap…: none is content, and
+# !!binary would carry bytes (control characters included) past every check on text.
+_SCALAR_TAGS = {_STR_TAG, _TIMESTAMP_TAG, *_NUMBER_TAGS, "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
 @dataclass
@@ -56,6 +70,14 @@ class _DuplicateKey(Exception):
 class _AliasUsed(Exception):
     def __init__(self, line: int):
         self.line = line
+
+
+class _BadValue(Exception):
+    """A value that YAML recognises but cannot turn into data (2024-02-30, a 200,000-digit number,
+    a nesting hundreds of levels deep): reported with its line and field, never as a traceback."""
+
+    def __init__(self, code: str, line: int, loc: Loc, zh: str, en: str, hint: Bilingual):
+        self.code, self.line, self.loc, self.zh, self.en, self.hint = code, line, loc, zh, en, hint
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -88,14 +110,28 @@ def read_yaml(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnosti
                             Bilingual("请在编辑器中以 UTF-8 编码另存（Excel/记事本常用 GBK）",
                                       "save it as UTF-8 in your editor (Excel and Notepad often use GBK)"))]
 
+    # Raw control characters (pasted from Word or WeChat) stop YAML's reader with a message that
+    # names no line. They are removed here, with a warning for each line that had them (its field
+    # is named once the file is parsed); the file itself is left as it is.
+    raw_removed: dict[int, list[str]] = {}
+    if UNWANTED.search(text):
+        kept_lines = []
+        for number, line_text in enumerate(text.split("\n"), start=1):
+            cleaned, removed = clean_text(line_text) if UNWANTED.search(line_text) else (line_text, [])
+            if removed:
+                raw_removed[number] = removed
+            kept_lines.append(cleaned)
+        text = "\n".join(kept_lines)
+
     loader = _Loader(text)
+    cleaned_values: list[tuple[Loc, int, list[str]]] = []
     try:
         node = loader.get_single_node()
         if node is None:
             return None, [error("empty_file", shown, 1, None, "文件为空", "the file is empty",
                                 Bilingual("可复制一个现有条目作为模板", "copy an existing entry as a starting point"))]
         lines: dict[Loc, int] = {(): node.start_mark.line + 1}
-        data = _to_python(loader, node, (), lines, set())
+        data = _to_python(loader, node, (), lines, set(), cleaned_values)
     except _DuplicateKey as exc:
         return None, [error("duplicate_key", shown, exc.line, exc.key,
                             f"字段 “{exc.key}” 重复出现（第一次在第 {exc.first_line} 行）",
@@ -105,42 +141,108 @@ def read_yaml(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnosti
         return None, [error("yaml_alias", shown, exc.line, None,
                             "不支持 YAML 锚点和别名（& 和 *）", "YAML anchors and aliases (& and *) are not supported",
                             Bilingual("请直接写出内容", "write the value out in full"))]
+    except _BadValue as exc:
+        return None, [error(exc.code, shown, exc.line, format_path(exc.loc) or None, exc.zh, exc.en, exc.hint)]
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_error(shown, exc, text)]
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         return None, [error("yaml_syntax", shown, None, None, f"YAML 格式错误：{exc}", f"YAML syntax error: {exc}")]
     finally:
         loader.dispose()
-    return SourceFile(path=path, display=shown, data=data, lines=lines), []
+    found = [_removed_warning(shown, line, loc, removed) for loc, line, removed in cleaned_values]
+    if raw_removed:
+        by_line = _deepest_loc_by_line(lines)
+        found += [_removed_warning(shown, line, by_line.get(line), removed) for line, removed in sorted(raw_removed.items())]
+    return SourceFile(path=path, display=shown, data=data, lines=lines), found
 
 
-def _to_python(loader, node, loc: Loc, lines: dict[Loc, int], seen: set[int]) -> Any:
+def _removed_warning(shown: str, line: int, loc: Loc | None, removed: list[str]) -> Diagnostic:
+    names = ", ".join(removed)
+    return warning("control_characters", shown, line, format_path(loc) if loc else None,
+                   f"已去掉看不见的控制字符 {names}", f"invisible control characters were removed: {names}",
+                   Bilingual("这类字符常随从 Word、微信或 PDF 复制的文字带入；网站和导出文件不含它们。可在编辑器中删去这一处重新输入",
+                             "they often come with text copied from Word, WeChat or a PDF; the site and the exports leave them out. "
+                             "Retype the text here in your editor to get rid of them"))
+
+
+def _deepest_loc_by_line(lines: dict[Loc, int]) -> dict[int, Loc]:
+    out: dict[int, Loc] = {}
+    for loc, line in lines.items():
+        if loc and (line not in out or len(loc) > len(out[line])):
+            out[line] = loc
+    return out
+
+
+def _to_python(loader, node, loc: Loc, lines: dict[Loc, int], seen: set[int],
+               cleaned: list[tuple[Loc, int, list[str]]]) -> Any:
     # The composer resolves an alias to the very node object it names; meeting a node twice
     # therefore means an alias. Refusing them rules out "billion laughs" expansion too.
     if id(node) in seen:
         raise _AliasUsed(lines.get(loc, node.start_mark.line + 1))
     seen.add(id(node))
+    line = node.start_mark.line + 1
+    if len(loc) > MAX_DEPTH:
+        raise _BadValue("too_deep", line, loc[:3], f"内容嵌套超过 {MAX_DEPTH} 层",
+                        f"the content is nested more than {MAX_DEPTH} levels deep",
+                        Bilingual("检查缩进和括号：条目只有几层", "check the indentation and brackets: an entry is only a few levels deep"))
+    if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
+        raise _unsupported_tag(node, loc)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if isinstance(key, (list, dict)):
-                key = str(key)
-            line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _BadValue("yaml_key", key_node.start_mark.line + 1, loc, "字段名必须是一段文字", "a field name must be plain text",
+                                Bilingual("写成“字段: 值”，例如 title: 标题", "write 'field: value', e.g. title: …"))
+            key = _scalar(loader, key_node, loc, cleaned)
+            key_line = key_node.start_mark.line + 1
             if key in out:
-                raise _DuplicateKey(str(key), line, lines[loc + (key,)])
-            lines[loc + (key,)] = line
-            out[key] = _to_python(loader, value_node, loc + (key,), lines, seen)
+                raise _DuplicateKey(str(key), key_line, lines[loc + (key,)])
+            lines[loc + (key,)] = key_line
+            out[key] = _to_python(loader, value_node, loc + (key,), lines, seen, cleaned)
         return out
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, item in enumerate(node.value):
             lines[loc + (index,)] = item.start_mark.line + 1
-            items.append(_to_python(loader, item, loc + (index,), lines, seen))
+            items.append(_to_python(loader, item, loc + (index,), lines, seen, cleaned))
         return items
+    return _scalar(loader, node, loc, cleaned)
+
+
+def _scalar(loader, node, loc: Loc, cleaned: list[tuple[Loc, int, list[str]]]) -> Any:
+    """One scalar as Python data: text cleaned of control characters (YAML's escapes such as
+    "\\v" or "\\e" let them through the reader), numbers and dates checked before they are built."""
+    line = node.start_mark.line + 1
     if node.tag == _STR_TAG:  # most values: skip the generic constructor (a third of load time)
-        return node.value
-    return loader.construct_object(node, deep=True)
+        value, removed = clean_text(node.value)
+        if removed:
+            cleaned.append((loc, line, removed))
+        return value
+    if node.tag not in _SCALAR_TAGS:
+        raise _unsupported_tag(node, loc)
+    if node.tag in _NUMBER_TAGS and sum(ch.isdigit() for ch in node.value) > MAX_NUMBER_DIGITS:
+        raise _BadValue("number_too_long", line, loc, f"数字太长（{len(node.value)} 位）", f"the number is too long ({len(node.value)} digits)",
+                        Bilingual("核对这一项：年份、面积、人数等都只有几位数", "check this value: years, areas and counts have only a few digits"))
+    try:
+        value = loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError, TypeError, ArithmeticError) as exc:
+        if node.tag == _TIMESTAMP_TAG:
+            raise _BadValue("invalid_date", line, loc, f"“{node.value}”不是有效日期", f"'{node.value}' is not a valid date",
+                            Bilingual("写成 2024、2024-04 或 2024-04-09，并核对月份和日期（例如 2 月没有 30 日）",
+                                      "write 2024, 2024-04 or 2024-04-09 and check the month and day (February has no 30th)")) from None
+        raise _BadValue("invalid_value", line, loc, f"无法读取这个值：{exc}", f"this value cannot be read: {exc}",
+                        Bilingual("把它放在引号里当作文字，或改正写法", "put it in quotes as text, or correct it")) from None
+    if isinstance(value, str):
+        value, removed = clean_text(value)
+        if removed:
+            cleaned.append((loc, line, removed))
+    return value
+
+
+def _unsupported_tag(node, loc: Loc) -> _BadValue:
+    tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+    return _BadValue("yaml_tag", node.start_mark.line + 1, loc, f"不支持 YAML 标记 {tag}", f"the YAML tag {tag} is not supported",
+                     Bilingual("去掉以 ! 开头的标记，直接写文字或数字", "remove the tag starting with ! and write the text or number itself"))
 
 
 _SYNTAX_HINTS: list[tuple[re.Pattern, Bilingual]] = [
@@ -151,6 +253,8 @@ _SYNTAX_HINTS: list[tuple[re.Pattern, Bilingual]] = [
                "when a value contains a colon, put it in quotes, e.g. title: \"Title: subtitle\"")),
     (re.compile(r"could not find expected ':'"),
      Bilingual("检查上一行是否缺少冒号，或引号是否成对", "check the line above for a missing colon or an unclosed quote")),
+    (re.compile(r"invalid Unicode character escape"),
+     Bilingual("引号里的 \\u 转义写错了：直接写出这个字符，或去掉反斜杠", "a \\u escape inside quotes is wrong: type the character itself, or remove the backslash")),
     (re.compile(r"found undefined tag|could not determine a constructor"),
      Bilingual("不支持以 ! 开头的标记", "tags starting with ! are not supported")),
     (re.compile(r"expected <block end>|did not find expected key"),

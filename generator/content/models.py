@@ -31,7 +31,8 @@ LANGS: tuple[Lang, ...] = ("zh", "en")
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+    # inf and nan are numbers to Python and YAML (.inf, .nan) but no area or coordinate
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True, allow_inf_nan=False)
 
 
 # --- bilingual text -------------------------------------------------------------------------
@@ -162,7 +163,13 @@ Award = _vocabulary_field("award")
 MediaKind = _vocabulary_field("media_kind")
 MeetingKind = _vocabulary_field("meeting_kind")
 
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=2, max_length=80)]
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"  # also what makes an id safe as a file and folder name
+SLUG_LENGTH = (2, 80)
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, min_length=SLUG_LENGTH[0], max_length=SLUG_LENGTH[1])]
+
+
+def is_slug(value: str) -> bool:
+    return SLUG_LENGTH[0] <= len(value) <= SLUG_LENGTH[1] and re.fullmatch(SLUG_PATTERN, value) is not None
 Year = Annotated[int, Field(ge=2014, le=2100)]
 
 

@@ -133,6 +133,9 @@ def _diagnostic(source: SourceFile, model: type[BaseModel], err: dict) -> Diagno
     if kind in ("float_type", "float_parsing"):
         return make("wrong_type", f"{_value_text(value)} 不是数字", f"{_value_text(value)} is not a number",
                     Bilingual("只写数字，不带单位，例如 1915 或 31.2", "write the number without units, e.g. 1915 or 31.2"))
+    if kind == "finite_number":
+        return make("finite_number", f"{_value_text(value)} 不是有限的数字", f"{_value_text(value)} is not a finite number",
+                    Bilingual("写出实际的数字，例如 1915；不要写 .inf 或 .nan", "write the actual number, e.g. 1915, not .inf or .nan"))
     if kind in ("bool_type", "bool_parsing"):
         return make("wrong_type", f"{_value_text(value)} 不是“是/否”", f"{_value_text(value)} is not yes/no",
                     Bilingual("写 true 或 false", "write true or false"))
