@@ -84,6 +84,10 @@ class EntryExists(Exception):
 def write_new_entry(content_dir: Path, kind: str, entry_id: str, text: str) -> tuple[Path, Path]:
     """Write the file and create its media folder. Never overwrites: an existing file (or any file
     whose id is taken) raises EntryExists."""
+    from ..content.models import is_slug
+
+    if not is_slug(entry_id):  # the command line checks it; this is the last line of defence
+        raise ValueError(f"not a valid id: {entry_id!r}")
     folder = content_dir / KIND_FOLDERS[kind]
     path = folder / f"{entry_id}.yaml"
     for existing in (path, path.with_suffix(".yml")):

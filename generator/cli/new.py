@@ -9,7 +9,7 @@ import click
 from ..content.reference import reference
 from .common import lang_option, FAILED, OK, console, open_project, print_diagnostics, project_options, relative
 from .i18n import Say
-from .terms import TermType
+from .terms import IdType, TermType
 
 
 def _ask(say: Say, values: dict, missing: list[tuple[str, str, str, object]]) -> None:
@@ -24,6 +24,16 @@ def _ask(say: Say, values: dict, missing: list[tuple[str, str, str, object]]) ->
     for name, zh, en, kind in todo:
         value = click.prompt(say(zh, en), type=kind)
         values[name] = (value,) if name == "types" else value
+
+
+def _clean(values: dict) -> None:
+    """Text typed or pasted at the prompt may carry control characters (a terminal's ESC
+    sequences, a vertical tab from Word); the new file never gets them."""
+    from ..content.clean import clean_text
+
+    for key, value in values.items():
+        if isinstance(value, str):
+            values[key] = clean_text(value)[0]
 
 
 def _finish(say: Say, project, kind: str, entry_id: str, text: str) -> int:
@@ -49,7 +59,8 @@ def _finish(say: Say, project, kind: str, entry_id: str, text: str) -> int:
                   f"put photos and other media in {relative(media, project.root)}/"))
     if problems:  # the inputs were checked, so this means a scaffold bug: show it rather than hide it
         print_diagnostics(out, say, problems)
-        return FAILED
+        if any(problem.is_error for problem in problems):
+            return FAILED
     out.print(say("用文本编辑器补全其余字段，然后运行 showcase check 检查、showcase serve 预览。",
                   "Fill in the other fields in a text editor, then run `showcase check` and `showcase serve` to preview."))
     return OK
@@ -71,7 +82,7 @@ def commands(say: Say) -> list[click.Command]:
     def new() -> None:
         pass
 
-    id_option = click.option("--id", "entry_id", help=say("自定编号（默认由中文标题生成拼音）",
+    id_option = click.option("--id", "entry_id", type=IdType(say), help=say("自定编号（默认由中文标题生成拼音）",
                                                           "choose the id (default: pinyin of the Chinese title)"))
 
     @new.command("case", help=say("新建优秀案例。没有给出的必填项会逐项询问。", "Create an excellent case. Required values not given as options are asked for."))
@@ -95,6 +106,7 @@ def commands(say: Say) -> list[click.Command]:
             ("types", f"案例类型（{ref.case_types.listing(12)}）", f"Case type ({ref.case_types.listing(12)})", case_type),
             ("summary", "一两句话的摘要（中文）", "Summary, one or two sentences (Chinese)", str),
         ])
+        _clean(values)
         from ..authoring.scaffold import case_id, render_scaffold
 
         entry_id = values.pop("entry_id") or case_id(values["title"], values["district"])
@@ -128,6 +140,7 @@ def commands(say: Say) -> list[click.Command]:
             ("construction", "建设类型（新建 / 改造更新）", "Construction (new / renewal)", construction),
             ("floor_area", "建筑面积（平方米）", "Floor area (m²)", click.FloatRange(min=0, min_open=True)),
         ])
+        _clean(values)
         from ..authoring.scaffold import render_scaffold, site_id
 
         entry_id = values.pop("entry_id") or site_id(values["year"], values["number"], values["street"])
@@ -163,6 +176,7 @@ def commands(say: Say) -> list[click.Command]:
             ("date", "日期（2014、2024-04 或 2024-04-09）", "Date (2014, 2024-04 or 2024-04-09)", DateType()),
             ("title", "标题（中文）", "Title (Chinese)", str),
         ])
+        _clean(values)
         from ..authoring.scaffold import milestone_id, render_scaffold
 
         entry_id = values.pop("entry_id") or milestone_id(values["date"], values["title"])

@@ -24,3 +24,26 @@ class TermType(click.ParamType):
             else:
                 hint = self.say(f"可选值：{v.listing(40)}", f"valid values: {v.listing(40)}")
             self.fail(self.say(f"“{value}”不是{v.noun_zh}；{hint}", f"'{value}' is not a {v.noun_en}; {hint}"), param, ctx)
+
+
+class IdType(click.ParamType):
+    """An entry id given on the command line: it names the file and the media folder, so it is
+    checked before anything is written (`--id ../../x` would have written outside the project)."""
+
+    name = "id"
+
+    def __init__(self, say: Say):
+        self.say = say
+
+    def convert(self, value, param, ctx) -> str:
+        from ..authoring.scaffold import pinyin_slug
+        from ..content.models import is_slug
+
+        if is_slug(value):
+            return value
+        suggestion = pinyin_slug(value)
+        hint = (self.say(f"例如 {suggestion}", f"e.g. {suggestion}") if is_slug(suggestion)
+                else self.say("例如 changning-ningjuli", "e.g. changning-ningjuli"))
+        self.fail(self.say(f"“{value}”不是有效的编号：只能用小写拼音字母、数字和连字符（2–80 个字符），不能有 / 或 ..；{hint}",
+                           f"'{value}' is not a valid id: use lower-case letters, digits and hyphens only (2–80 characters), "
+                           f"no / or ..; {hint}"), param, ctx)

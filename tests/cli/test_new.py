@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from generator.collection import ENTRY_KINDS
-from tests.cli.helpers import SHOWCASE, check_json, showcase
+from tests.cli.helpers import SHOWCASE, check_json, showcase, tree_digest
 from tests.helpers import ROOT, build, copy_content, page_file
 
 
@@ -115,3 +115,27 @@ def test_asks_for_what_is_missing_in_a_terminal(content):
     assert process.returncode == 0, text
     assert "案例名称（中文）" in text and "所在区" in text
     assert (content / "excellent" / "jiading-jiadingmulinzhongxin.yaml").is_file()
+
+
+@pytest.mark.parametrize("bad_id", ["../../../outside", "../outside", "/tmp/showcase-outside", "sub/dir", "..", "Ningjuli Centre",
+                                    "changning_ningjuli", "-x-", "a" * 81])
+def test_an_id_that_is_not_a_plain_slug_is_refused_before_anything_is_written(tmp_path, bad_id):
+    """`--id ../../../outside` used to write outside.yaml three folders above cases/excellent/."""
+    root = tmp_path / "project"
+    root.mkdir()
+    content = copy_content(root)
+    before = tree_digest(tmp_path)
+    result = showcase("new", "case", "--id", bad_id, "--title", "测试案例", "--district", "长宁", "--year", "2025",
+                      "--type", "社区嵌入式服务设施", "--summary", "一句话摘要。", "--content", str(content), lang="en")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "is not a valid id" in result.stderr and "lower-case letters, digits and hyphens" in result.stderr
+    assert tree_digest(tmp_path) == before, "nothing was written anywhere"
+    assert not list(tmp_path.rglob("*outside*")) and not os.path.exists("/tmp/showcase-outside.yaml")
+
+
+def test_control_characters_typed_into_new_never_reach_the_file(content):
+    result = showcase("new", "milestone", "--date", "2025-03", "--title", "控制\x1b[31m字符\x0b测试", "--content", str(content))
+    assert result.returncode == 0, result.stdout + result.stderr
+    (path,) = [p for p in (content / "milestones").glob("2025-03-*.yaml")]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["title"]["zh"] == "控制[31m字符测试"
