@@ -22,6 +22,7 @@ from .content.models import (
 from .content.reference import Reference, reference
 from .content.validate import validate_entry
 from .diagnostics import Bilingual, Diagnostic, Diagnostics, error, format_path, warning
+from .guard import working_on
 from .load import SourceFile, display_path, read_yaml
 
 # Content folder layout: one folder per entry kind, one YAML file per entry. An entry's media
@@ -99,8 +100,12 @@ class Collection:
     def media_folder(self, kind: str, entry_id: str) -> Path:
         return self.sources[(kind, entry_id)].path.with_suffix("")
 
-    def media_path(self, kind: str, entry_id: str, media: Media) -> Path:
-        return (self.media_folder(kind, entry_id) / media.file).resolve()
+    def media_path(self, kind: str, entry_id: str, media: Media | str) -> Path | None:
+        """The file a media item (or a `file:`/`poster:` text) names, resolved, symlinks followed;
+        None for anything load_collection refused (outside the content folder, or no such file):
+        nothing may open it, not even to say that it is not an image."""
+        name = media.file if isinstance(media, Media) else media
+        return _locate_media(self.root, self.media_folder(kind, entry_id), name)[0] if name else None
 
     def texts(self) -> Iterator[tuple[SourceFile, tuple, Text]]:
         """Every bilingual text of every entry: (its file, its place in the entry, the text)."""
@@ -182,13 +187,14 @@ def load_collection(root: Path, display_root: Path | None = None,
     read: list[tuple[str, SourceFile]] = []  # every file that parsed, valid or not
     unusable: set[tuple[str, str]] = set()  # (kind, id) of entries that failed: no follow-on errors for them
     for kind, path in entry_files(root):
-        source, problems = read_yaml(path, shown_root)
-        diagnostics.extend(problems)
-        if source is None:
-            unusable.add((kind, path.stem))
-            continue
-        read.append((kind, source))
-        entry, problems = validate_entry(source, ENTRY_KINDS[kind])
+        with working_on(display_path(path, shown_root)):  # an internal error names the file
+            source, problems = read_yaml(path, shown_root)
+            diagnostics.extend(problems)
+            if source is None:
+                unusable.add((kind, path.stem))
+                continue
+            read.append((kind, source))
+            entry, problems = validate_entry(source, ENTRY_KINDS[kind])
         diagnostics.extend(problems)
         if entry is None:
             raw_id = source.data.get("id") if isinstance(source.data, dict) else None
@@ -308,6 +314,24 @@ def _unknown_ref(source: SourceFile, loc: tuple, value: str, known: list[str], n
                  f"没有编号为“{value}”的{noun_zh}", f"there is no {noun_en} with the id '{value}'", hint)
 
 
+def _locate_media(root: Path, folder: Path, name: str) -> tuple[Path | None, str | None]:
+    """(the resolved file, None) when `name` names a file inside the content folder `root`;
+    otherwise (None, "media_outside" or "media_missing"). One rule for the check and for every
+    later reader (Collection.media_path)."""
+    candidate = Path(name.strip())
+    if candidate.is_absolute():
+        return None, "media_outside"
+    try:
+        resolved = (folder / candidate).resolve()  # follows symlinks: one leading out is caught
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL byte
+        return None, "media_missing"
+    if not resolved.is_relative_to(root):
+        return None, "media_outside"
+    if not resolved.is_file():  # nor a folder, a FIFO or a device
+        return None, "media_missing"
+    return resolved, None
+
+
 def _check_media(root: Path, read: list[tuple[str, SourceFile]], diagnostics: Diagnostics) -> None:
     """Media paths are checked on the raw data, so they are reported even in an entry that has
     other errors: the editor sees every problem in one run."""
@@ -324,17 +348,16 @@ def _check_media(root: Path, read: list[tuple[str, SourceFile]], diagnostics: Di
                     continue  # the schema reports it
                 loc = ("media", index, key)
                 line, shown_field = source.line_for(loc), format_path(loc)
-                candidate = Path(name.strip())
-                resolved = (folder / candidate).resolve()  # follows symlinks: one leading out is caught
-                if candidate.is_absolute() or not resolved.is_relative_to(root):
+                _resolved, problem = _locate_media(root, folder, name)
+                if problem == "media_outside":
                     diagnostics.add(error("media_outside", source.display, line, shown_field,
                                           f"媒体文件“{name}”不在内容文件夹 cases/ 之内",
                                           f"the media file '{name}' lies outside the content folder cases/",
                                           Bilingual(f"把文件放进 {shown_folder}/ 并只写文件名",
                                                     f"put the file in {shown_folder}/ and write just its name")))
-                elif not resolved.is_file():
+                elif problem == "media_missing":
                     siblings = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
-                    close = difflib.get_close_matches(candidate.name, siblings, n=1, cutoff=0.5)
+                    close = difflib.get_close_matches(Path(name.strip()).name, siblings, n=1, cutoff=0.5)
                     hint = (Bilingual(f"您是不是要写 {close[0]}？", f"did you mean '{close[0]}'?") if close else
                             Bilingual(f"媒体文件应放在 {shown_folder}/", f"media files belong in {shown_folder}/"))
                     diagnostics.add(error("media_missing", source.display, line, shown_field,

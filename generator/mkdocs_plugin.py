@@ -15,16 +15,18 @@ What it adds to a plain MkDocs build:
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import MkDocsException, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
@@ -34,11 +36,61 @@ from markupsafe import escape
 from . import urls
 from .collection import load_collection
 from .content.reference import DATA_DIR
+from .guard import debugging, internal_error, working_on
 from .media import publish_media, terminal_progress
 from .render.assets import AssetVersions, stylesheet_bundle
 from .render.pages import PageRenderer, PageSpec, Strings
 
 log = logging.getLogger("mkdocs.plugins.showcase")
+
+
+def _guarded(doing_zh: str, doing_en: str):
+    """An event handler whose unexpected exceptions (our bugs) end the build with a short
+    bilingual message naming the file being processed, instead of MkDocs' traceback; the atomic
+    swap then never happens, so the published site stays. SHOWCASE_DEBUG=1 lets them through."""
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except (MkDocsException, KeyboardInterrupt, SystemExit):
+                raise
+            except Exception as exc:
+                if debugging():
+                    raise
+                log.debug("internal error", exc_info=True)
+                message = internal_error(exc, doing_zh, doing_en, site_kept=bool(self.config.atomic_output))
+                raise PluginError(f"{message.zh}\n{message.en}") from None
+        return wrapper
+    return decorate
+
+
+def _page_sources(collection) -> dict[str, str]:
+    """route -> the file of the entry a page shows, for naming it in an internal error."""
+    routes = {"excellent": urls.case, "competition": urls.site, "exhibitions": urls.exhibition, "pages": urls.page}
+    return {routes[kind](entry_id): source.display for (kind, entry_id), source in collection.sources.items() if kind in routes}
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def readable_by_others(folder: Path) -> None:
+    """Give every folder and file of the site the modes `mkdocs build` would (0777/0666 less the
+    umask): files that arrive through temporary files (mkstemp makes them 0600) or from the
+    cache would otherwise be unreadable to the web server's user."""
+    mask = _umask()
+    folder_mode, file_mode = 0o777 & ~mask, 0o666 & ~mask
+    for dirpath, _dirnames, filenames in os.walk(folder):
+        if stat.S_IMODE(os.stat(dirpath).st_mode) != folder_mode:
+            os.chmod(dirpath, folder_mode)
+        for name in filenames:
+            path = os.path.join(dirpath, name)
+            info = os.lstat(path)
+            if stat.S_ISREG(info.st_mode) and stat.S_IMODE(info.st_mode) & file_mode != file_mode:
+                os.chmod(path, stat.S_IMODE(info.st_mode) | file_mode)
 
 
 class ShowcaseConfig(base.Config):
@@ -69,6 +121,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.last_good = None  # (collection, media) of the last build without errors, when serving
         self.serve_errors: list = []  # errors shown in the banner while serving the last good content
         self.specs: dict[str, PageSpec] = {}
+        self.page_sources: dict[str, str] = {}  # route -> the entry file a page shows (for internal errors)
         self.renderer: PageRenderer | None = None
         self.media_files: list = []
         self.final_site_dir: str | None = None
@@ -86,6 +139,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
     def _path(self, config: MkDocsConfig, value: str) -> Path:
         return (Path(config.config_file_path).parent / value).resolve()
 
+    @_guarded("读取配置", "reading the configuration")
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.content_dir = self._path(config, self.config.content_dir)
         self.templates_dir = self._path(config, self.config.templates_dir)
@@ -108,11 +162,15 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             parent = Path(config.site_dir).resolve().parent
             parent.mkdir(parents=True, exist_ok=True)
             self.building_dir = tempfile.mkdtemp(prefix=f".{Path(config.site_dir).name}.building-", dir=parent)
+            # mkdtemp makes the folder 0700: swapped in as site/, a web server running as another
+            # user (nginx as www-data) would answer 403 for every page
+            os.chmod(self.building_dir, 0o777 & ~_umask())
             config.site_dir = self.building_dir
         return config
 
     # --- content -----------------------------------------------------------------------------
     @event_priority(100)  # before MkDocs cleans anything: bad content must not cost the old site
+    @_guarded("读取内容和生成页面", "reading the content and making the pages")
     def on_pre_build(self, config: MkDocsConfig) -> None:
         collection, diagnostics = load_collection(self.content_dir, display_root=self.project_dir)
         media = None
@@ -158,7 +216,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.renderer = PageRenderer(collection, self.templates_dir, media, maps, downloads, strings,
                                      asset_versions=self.asset_versions)
         self._search_labels = {}
-        self.specs = {spec.src_uri: spec for spec in self.renderer.render_all()}
+        with working_on(self.config.content_dir):
+            self.specs = {spec.src_uri: spec for spec in self.renderer.render_all()}
+        self.page_sources = _page_sources(collection)
         # Both languages' top-level pages form the nav MkDocs knows about; the theme overrides show
         # each reader only their own language's half. Entry pages stay out of the nav: Material
         # renders the whole nav into every page, so output would grow with the square of entries.
@@ -204,6 +264,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                         break
         return MapBuilder(collection, tiles, strings, thumbnails)
 
+    @_guarded("准备模板", "preparing the templates")
     def on_env(self, env, config: MkDocsConfig, files: Files):
         # Templates do not change during one build; without this, every {% include %} in every
         # page stats its template file again (tens of thousands of calls at 1,000 cases).
@@ -211,6 +272,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         env.globals["showcase_asset_version"] = self.asset_versions.version  # the header's search script
         return env
 
+    @_guarded("列出网站文件", "listing the site's files")
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         if self.css_bundle:
             files.append(File.generated(config, self.css_bundle, content=self.css_bundle_content))
@@ -233,10 +295,15 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                 files.append(File.generated(config, site_path, abs_src_path=str(path)))
         return files
 
+    @_guarded("生成页面", "making a page")
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         spec = self.specs.get(page.file.src_uri)
         if spec is None:
             return markdown
+        with working_on(self.page_sources.get(spec.route, page.file.src_uri)):
+            return self._page_markdown(spec, page)
+
+    def _page_markdown(self, spec: PageSpec, page: Page) -> str:
         # MkDocs treats page titles as HTML (it takes them from rendered headings) and its theme
         # environment does not autoescape: Material prints title and description raw into <title>,
         # <meta> and the header. Content is untrusted, so hand them over escaped.
@@ -250,6 +317,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             page.meta["hide"] = list(spec.hide)
         return ""
 
+    @_guarded("生成页面", "making a page")
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         spec = self.specs.get(page.file.src_uri)
         if spec is None:
@@ -258,8 +326,13 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                             for level, anchor, name in spec.toc if level == 2])
         return spec.html
 
+    @_guarded("生成页面", "making a page")
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
         spec = self.specs.get(page.file.src_uri)
+        with working_on(self.page_sources.get(spec.route, page.file.src_uri) if spec else page.file.src_uri):
+            return self._page_context(context, spec, page, config)
+
+    def _page_context(self, context, spec: PageSpec | None, page: Page, config: MkDocsConfig):
         lang = spec.lang if spec else "zh"
         route = spec.route if spec else urls.split(page.url)[1]
         assert self.renderer is not None
@@ -313,11 +386,13 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                  ", ".join(f"{k} {v} records" for k, v in counts.items()))
 
     # --- output ------------------------------------------------------------------------------
+    @_guarded("完成网站", "finishing the site")
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.config.search:
             self._build_search(config)
         if not (self.config.atomic_output and self.building_dir and self.final_site_dir):
             return
+        readable_by_others(Path(self.building_dir))
         final = Path(self.final_site_dir)
         old = final.with_name(f".{final.name}.old-{os.getpid()}")
         if final.exists():

@@ -26,11 +26,20 @@ def copy_content(dest: Path) -> Path:
     return target
 
 
-def build(content: Path, site_dir: Path, cache_dir: Path | None = None) -> subprocess.CompletedProcess:
+def build(content: Path, site_dir: Path, cache_dir: Path | None = None, *,
+          allow_internal_error: bool = False) -> subprocess.CompletedProcess:
+    """`mkdocs build`. A build that fails is often what a test wants; one that fails with an
+    internal error (generator/guard.py: a bug, not the content) fails the test, whatever it wanted."""
+    from generator.guard import INTERNAL_ERROR_MARK
+
     env = {**os.environ, "SHOWCASE_CONTENT_DIR": str(content), "NO_MKDOCS_2_WARNING": "1",
            "SHOWCASE_CACHE_DIR": str(cache_dir or site_dir.parent / "cache")}
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site_dir)],
-                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site_dir)],
+                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+    if not allow_internal_error:
+        log = result.stdout + result.stderr
+        assert INTERNAL_ERROR_MARK not in log and "Traceback (most recent call last)" not in log, log[-4000:]
+    return result
 
 
 def page_file(site: Path, url: str) -> Path:

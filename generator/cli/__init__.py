@@ -3,12 +3,12 @@ serve, build).
 
 The command tree is built for one language at a time (help, prompts and messages all follow
 it), chosen by `--lang`, SHOWCASE_LANG or the locale (see i18n.py). Exit codes: 0 ok, 1 the
-content has errors (or the work failed), 2 the command was used wrongly.
+content has errors (or the work failed), 2 the command was used wrongly, 70 an internal error (a
+bug: reported in both languages with the file being processed, see guard.py).
 """
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
@@ -73,10 +73,12 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:  # a bug of ours, not the user's: say so plainly, details on request
-        if os.environ.get("SHOWCASE_DEBUG"):
+        from ..guard import INTERNAL_ERROR_EXIT, debugging, internal_error
+
+        if debugging():
             raise
-        click.echo(say(f"内部错误（不是您的操作问题）：{type(exc).__name__}: {exc}\n请把这条信息和所用命令告诉技术人员；设置 SHOWCASE_DEBUG=1 可显示详细信息。",
-                       f"internal error (not something you did): {type(exc).__name__}: {exc}\n"
-                       "please pass this message and the command on to the developers; set SHOWCASE_DEBUG=1 for details."), err=True)
-        sys.exit(1)
+        command = " ".join(a for a in argv if not a.startswith("-"))[:80] or "showcase"
+        message = internal_error(exc, f"运行 showcase {command}", f"running showcase {command}")
+        click.echo(f"{message.zh}\n\n{message.en}", err=True)
+        sys.exit(INTERNAL_ERROR_EXIT)
     sys.exit(code if isinstance(code, int) else 0)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from generator.guard import INTERNAL_ERROR_EXIT
 from tests.helpers import ROOT
 
 SHOWCASE = Path(sys.executable).with_name("showcase")
@@ -20,7 +21,10 @@ def showcase(*args: str, lang: str | None = "zh", env: dict | None = None, input
     environment["NO_MKDOCS_2_WARNING"] = "1"
     environment.update(env or {})
     command = [str(SHOWCASE), *args] + (["--lang", lang] if lang else [])
-    return subprocess.run(command, capture_output=True, text=True, env=environment, input=input, cwd=cwd, timeout=timeout)
+    result = subprocess.run(command, capture_output=True, text=True, env=environment, input=input, cwd=cwd, timeout=timeout)
+    # an internal error (generator/guard.py) is a bug whatever the test expected of the command
+    assert result.returncode != INTERNAL_ERROR_EXIT and "Traceback (most recent call last)" not in result.stderr, result.stderr[-4000:]
+    return result
 
 
 def check_json(content: Path, *paths: str, lang: str = "en") -> tuple[int, dict]:
