@@ -43,6 +43,7 @@ def commands(say: Say) -> list[click.Command]:
         from ..content.reference import UnknownTerm
         from ..diagnostics import Diagnostics
         from ..export import ExportJob, Selection
+        from ..export.fonts import PrintFontError, print_fonts
         from ..export.formats import write_exports
         from ..render.pages import Strings
 
@@ -64,6 +65,17 @@ def commands(say: Say) -> list[click.Command]:
             raise click.BadParameter(say(f"没有这些案例：{', '.join(unknown)}", f"no such case: {', '.join(unknown)}"), param_hint="--id")
         selection = Selection(year=year, districts=tuple(resolved), ids=ids)
         chosen = list(formats) or [f.key for f in FORMATS]
+
+        def refuse(exc: PrintFontError) -> int:  # a book without its fonts is never written
+            out.print(f"错误：{exc.zh}", style="bold red")
+            out.print(f"error: {exc.en}", style="bold red")
+            return FAILED
+
+        if "pdf" in chosen:
+            try:
+                print_fonts(project.templates_dir / "print")
+            except PrintFontError as exc:
+                return refuse(exc)
         diagnostics = Diagnostics()
         with progress() as bar:
             bar.add_task(say("准备图片", "preparing images"), total=None)
@@ -83,7 +95,10 @@ def commands(say: Say) -> list[click.Command]:
                         tasks[key] = bar.add_task(key.upper(), total=total)
                     bar.update(tasks[key], completed=done)
 
-                written = write_exports(job, chosen, staging, strings, progress=report)
+                try:
+                    written = write_exports(job, chosen, staging, strings, progress=report)
+                except PrintFontError as exc:
+                    return refuse(exc)
             files = [path for paths in written.values() for path in paths]
             output.mkdir(parents=True, exist_ok=True)
             clashes = [output / f.name for f in files

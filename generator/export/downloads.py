@@ -3,8 +3,13 @@ mkdocs.yml enables them, and cached so a rebuild with nothing changed makes noth
 
 The cache key covers everything that goes into the files: the content files' bytes, the
 published images (their names carry their content digest), the export code and print templates,
-the labels, the formats, the site address and the content date. A key that exists is complete
+the labels, the formats, the site address, the content date and, with the PDF, the fonts it is
+printed with (the files fontconfig gives for the families the print templates name, with their
+size and time: installing or updating a font makes the book again). A key that exists is complete
 (its folder is renamed into place only after every file was written).
+
+Without those fonts there is no PDF to offer: `fonts.FontsMissing` is raised before anything is
+looked up or made, so neither the cache nor the site gets a book of boxes.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from .. import urls
 from ..collection import Collection
 from ..media import PublishedMedia
 from . import ExportJob, Selection
+from .fonts import ResolvedFont, print_fonts
 from .formats import BY_KEY, write_exports
 
 CODE_DIR = Path(__file__).resolve().parent
@@ -35,10 +41,13 @@ class Download:
     as_of: str  # the date of the content the file was made from (export.content_date)
 
 
-def _digest(collection: Collection, media: PublishedMedia, templates_dir: Path, keys: list[str], site_url: str, as_of: str) -> str:
+def _digest(collection: Collection, media: PublishedMedia, templates_dir: Path, keys: list[str], site_url: str, as_of: str,
+            fonts: tuple[ResolvedFont, ...] = ()) -> str:
     h = hashlib.sha256()
     for part in (",".join(keys), site_url, as_of):
         h.update(part.encode() + b"\0")
+    for font in fonts:
+        h.update(font.fingerprint().encode() + b"\0")
     for source in sorted(collection.sources.values(), key=lambda s: str(s.path)):
         h.update(str(source.display).encode() + b"\0")
         h.update(source.path.read_bytes() if source.path.exists() else b"")
@@ -56,8 +65,9 @@ def produce_downloads(collection: Collection, media: PublishedMedia, cache_dir: 
                       keys: list[str], strings, site_url: str = "", progress=None) -> tuple[list[Download], bool]:
     """The export files of the whole collection, from the cache or freshly made; and whether they
     were made now."""
+    fonts = print_fonts(templates_dir / "print") if "pdf" in keys else ()  # FontsMissing: nothing made or served
     job = ExportJob(collection, _all_cases(collection), "both", media, dict(media.files), selection=Selection(), site_url=site_url)
-    key = _digest(collection, media, templates_dir, keys, site_url, job.as_of)
+    key = _digest(collection, media, templates_dir, keys, site_url, job.as_of, fonts)
     store = cache_dir / "downloads"
     folder = store / key
     made = False

@@ -7,6 +7,11 @@ image and up to three more, a locator map drawn offline (locator.py), the Chines
 English text (or only the language asked for). Running headers, page numbers, a bookmark per case,
 embedded Noto CJK fonts (Debian's fonts-noto-cjk), so the text can be searched and copied.
 
+Never a book of boxes: before laying anything out, the fonts the print templates name must be
+installed (fonts.print_fonts: `FontsMissing`, saying which and how to install it), and the
+finished PDF is read back before it is written: every font embedded, and the Chinese set in one
+of those fonts (fonts.check_pdf: `FontsNotEmbedded`). Either way no file is written.
+
 How it is laid out, and why: every case is laid out as its own small weasyprint document, and the
 pages are joined at the end. That is what makes the progress report honest (laying out is nearly
 all the work, and it now happens case by case) and lets a failure name its case. The contents'
@@ -42,6 +47,7 @@ from ..content.models import Case, Lang, Text
 from ..render.citations import cited_sections_html, group_citations
 from ..render.markdown import render_markdown
 from . import ExportJob
+from .fonts import check_pdf, print_fonts
 from .locator import MapLabels, locator_svg
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,7 +77,8 @@ def write_pdf(job: ExportJob, out: Path, progress: Progress | None = None, *, st
     """Write the collection of `job`'s cases to `out` (via a temporary file in the same folder, so
     a failed export never leaves half a file) and return `out`. `progress(done, total)` is called
     with the number of cases laid out so far. `strings`: the labels already loaded; the print
-    templates beside them are used (without them, the project's own)."""
+    templates beside them are used (without them, the project's own). Raises fonts.FontsMissing or
+    fonts.FontsNotEmbedded (writing nothing) when the book would not carry its fonts."""
     if not job.cases:
         raise EmptyCollection("no case selected / 没有选中任何案例")
     data = _Book(job, strings.templates_dir if strings else TEMPLATES_DIR, strings).render(progress)
@@ -113,6 +120,7 @@ class _Book:
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
 
+        print_fonts(self.print_dir)  # FontsMissing, before minutes of layout in the wrong font
         fonts = FontConfiguration()
         css = CSS(filename=str(self.print_dir / "collection.css"), font_config=fonts)
         cache: dict = {}  # weasyprint's image cache, shared by all parts
@@ -153,6 +161,7 @@ class _Book:
         problems = [m for m in messages if m.levelno >= logging.ERROR]
         if problems:
             raise RuntimeError("weasyprint: " + "; ".join(m.getMessage() for m in problems))
+        check_pdf(data)  # FontsNotEmbedded: not written
         if progress:
             progress(total, total)
         return data

@@ -166,6 +166,17 @@ def test_fonts_are_embedded_and_cjk_comes_from_the_simplified_chinese_faces(both
     assert not any(re.search(r"CJK-(JP|KR|TC|HK)", name) for name in names), names
 
 
+def test_no_chinese_character_is_printed_as_a_box(both):
+    """Every Chinese character of the book is a real glyph of the font that prints it (none is
+    the .notdef box), read from each font's ToUnicode map and its embedded font program."""
+    from generator.export.fonts import pdf_fonts
+
+    _, pdf, _ = both
+    fonts = pdf_fonts(pdf.read_bytes())
+    assert sum(f.chinese for f in fonts) > 100, fonts  # hundreds of distinct characters in the sample book
+    assert {f.name: f.boxes for f in fonts if f.boxes} == {}
+
+
 def test_a_source_is_never_split_across_pages(both):
     """A cited document's Chinese and English titles are printed on the same page (the sample
     book once carried the English title of a case's last source alone on a page of its own)."""
