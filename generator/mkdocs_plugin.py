@@ -234,13 +234,19 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         if unknown:
             raise PluginError(f"mkdocs.yml: showcase: downloads: 不认识的格式 {unknown}，可用 {list(BY_KEY)} / "
                               f"unknown formats {unknown}; known: {list(BY_KEY)}")
+        from .export.fonts import PrintFontError
+
         try:
             files, made = produce_downloads(collection, media, self.cache_dir, self.templates_dir, list(self.config.downloads),
                                             strings, site_url=config.site_url or "")
-        except Exception as exc:  # an export that fails must say so plainly and keep the last good site
+        except PrintFontError as exc:  # the fonts the book needs: what is missing and how to install it
+            raise PluginError(f"{exc.zh}；网站未更新\n{exc.en}; the site was not changed") from None
+        except Exception as exc:  # a bug: say so plainly, with the file, and keep the last good site
+            if debugging():
+                raise
             log.debug("export failed", exc_info=True)
-            raise PluginError(f"下载文件生成失败（{type(exc).__name__}: {exc}）；网站未更新 / "
-                              f"making the downloads failed ({type(exc).__name__}: {exc}); the site was not changed") from None
+            message = internal_error(exc, "生成下载文件", "making the downloads", site_kept=bool(self.config.atomic_output))
+            raise PluginError(f"{message.zh}\n{message.en}") from None
         log.info("下载文件：%s / downloads: %s", "新生成" if made else "来自缓存", "made now" if made else "from the cache")
         return files
 
