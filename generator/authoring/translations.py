@@ -20,6 +20,7 @@ import yaml
 from ..collection import Collection
 from ..diagnostics import Bilingual, format_path
 from . import yamledit
+from .sheets import FORMULA_START
 
 STATE_FILE = "_translations.yaml"
 COLUMNS = ("file", "field", "status", "zh", "en_current", "en")
@@ -74,17 +75,20 @@ def needed(collection: Collection, content_dir: Path) -> list[Needed]:
     return out
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+def defuse(text: str) -> str:
+    """A CSV cell that starts like a formula (= + - @, tab, CR) gets a leading ' so that Excel or
+    LibreOffice shows it as text instead of running it (OWASP's advice against CSV injection)."""
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _cell(text: str) -> str:
     """Spreadsheet programs run a cell that starts with = + - @ as a formula; a leading ' makes
     it text (OWASP's advice for CSV injection). `_uncell` takes it off again on import."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return defuse(text)
 
 
 def _uncell(text: str) -> str:
-    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
 
 
 def to_csv(items: list[Needed], lang: str) -> str:

@@ -23,8 +23,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .. import urls
-from ..authoring.sheets import CASES, EXPORT_ONLY_COLUMNS, MILESTONES, SITES, YES, NO, Column, Sheet
-from ..authoring.translations import _cell as guard_formula
+from ..authoring.sheets import CASES, EXPORT_ONLY_COLUMNS, MILESTONES, SITES, YES, NO, Column, Sheet, put
+from ..authoring.translations import defuse
+from ..content.clean import UNWANTED
 from . import ExportJob
 
 # Extra columns after the workbook's own (sources, meetings, media, page): the import skips them.
@@ -146,9 +147,12 @@ def write_xlsx(job: ExportJob, out: Path) -> Path:
         columns, rows = table(job, sheet, kind, entries)
         headers = [c.header for c in columns] + [f"{zh}\n{en}" for zh, en in EXTRA_COLUMNS]
         widths = [c.width for c in columns] + [28, 28, 22, 36]
-        ws.append(headers)
-        for row in rows:
-            ws.append(row)
+        for col, header in enumerate(headers, start=1):
+            put(ws, 1, col, header)
+        for number, row in enumerate(rows, start=2):
+            for col, value in enumerate(row, start=1):
+                if value is not None:
+                    put(ws, number, col, value)  # text as a text cell, never a formula
         for index, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
             cell = ws.cell(row=1, column=index)
@@ -175,7 +179,7 @@ def csv_files(job: ExportJob) -> dict[str, str]:
         writer = csv.writer(stream, lineterminator="\r\n")
         writer.writerow([f"{c.zh} / {c.en}" for c in columns] + [f"{zh} / {en}" for zh, en in EXTRA_COLUMNS])
         for row in rows:
-            writer.writerow(["" if v is None else guard_formula(str(v)) if isinstance(v, str) else v for v in row])
+            writer.writerow(["" if v is None else defuse(UNWANTED.sub("", v)) if isinstance(v, str) else v for v in row])
         files[names[kind]] = "\ufeff" + stream.getvalue()
     return files
 
@@ -203,8 +207,20 @@ def entries_json(job: ExportJob) -> dict:
     }
 
 
+def _without_unwanted(data: Any) -> Any:
+    """Every string in `data` without the characters no export carries (see content/clean.py):
+    the loader has removed them already; a lone surrogate would make the file unwritable."""
+    if isinstance(data, str):
+        return UNWANTED.sub("", data)
+    if isinstance(data, dict):
+        return {_without_unwanted(k): _without_unwanted(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_without_unwanted(v) for v in data]
+    return data
+
+
 def write_json(job: ExportJob, out: Path) -> Path:
-    text = json.dumps(entries_json(job), ensure_ascii=False, indent=2)
+    text = json.dumps(_without_unwanted(entries_json(job)), ensure_ascii=False, indent=2)
     return _write_atomically(out, (text + "\n").encode("utf-8"))
 
 
@@ -242,5 +258,5 @@ def geojson(job: ExportJob) -> dict:
 
 
 def write_geojson(job: ExportJob, out: Path) -> Path:
-    text = json.dumps(geojson(job), ensure_ascii=False, indent=1)
+    text = json.dumps(_without_unwanted(geojson(job)), ensure_ascii=False, indent=1)
     return _write_atomically(out, (text + "\n").encode("utf-8"))

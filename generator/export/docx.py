@@ -19,19 +19,21 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from ..content.clean import UNWANTED
 from ..content.models import Lang, Text
 from ..render.citations import section_text
 from . import ExportJob
 from .data import _write_atomically, normalise_zip
 
 MAX_PHOTOS = 4  # the lead photo and up to three more, as in the printed collection
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML: a pasted form feed would break the file
 _INLINE_MARKS = re.compile(r"(\*\*|__|\*|`)")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
 
 
 def clean(text: str) -> str:
-    return _CONTROL.sub("", text)
+    """Text without the characters XML cannot hold (lxml refuses them: "All strings must be XML
+    compatible"): the loader has removed them with a warning; this is the last line of defence."""
+    return UNWANTED.sub("", text)
 
 
 def _east_asian(style, face: str) -> None:

