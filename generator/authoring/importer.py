@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -18,16 +19,17 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from ..collection import ENTRY_KINDS, Collection
+from ..content.clean import clean_text, visible
 from ..content.models import Media, parse_partial_date
 from ..content.validate import validate_entry
 from ..diagnostics import Bilingual, format_path
 from ..load import SourceFile
 from . import yamledit
 from .scaffold import KIND_FOLDERS, case_id, milestone_id, site_id
-from .sheets import ENTRY_SHEETS, EXPORT_ONLY_COLUMNS, LIST_SEPARATORS, MEDIA, NO, YES, Column, Sheet
+from .sheets import ENTRY_SHEETS, EXPORT_ONLY_COLUMNS, LIST_SEPARATORS, MEDIA, NO, TRUNCATED_MARK, YES, Column, Sheet
 
 MAX_WORKBOOK_BYTES = 50 * 1024 * 1024
 _KIND_OF_FOLDER = {v: k for k, v in KIND_FOLDERS.items()}
@@ -48,7 +50,8 @@ class RowProblem:
         text = self.message.get(lang)
         if self.hint:
             text += ("；" if lang == "zh" else "; ") + self.hint.get(lang)
-        return f"{place} {header}: {text}"
+        # a quoted cell may hold an ESC or another control character: shown, never sent to the terminal
+        return visible(f"{place} {header}: {text}")
 
 
 @dataclass
@@ -60,6 +63,8 @@ class Row:
     filled: list[tuple[tuple, Any]] = field(default_factory=list)  # (loc, value) of every filled cell
     entry_id: str | None = None
     problems: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)
+    refused: set[str] = field(default_factory=set)  # letters of cells already reported (a formula…)
 
     def problem(self, field_path: str | None, zh: str, en: str, hint: Bilingual | None = None) -> None:
         column, letter = self.cell_for(field_path)
@@ -106,6 +111,7 @@ class ImportResult:
     skipped: list[Row]
     unknown_headers: list[tuple[str, str]]
     example_rows: list[Row]
+    warnings: list[RowProblem] = field(default_factory=list)  # nothing stops the import (control characters removed)
 
 
 class WorkbookError(Exception):
@@ -146,20 +152,28 @@ def _match_columns(sheet: Sheet, headers: list[Any]) -> tuple[dict[int, Column],
 
 
 def _cell_value(column: Column, value: Any) -> Any:
-    """A cell as the model expects it. Excel stores 2024 as 2024.0 and dates as datetimes."""
+    """A cell as the model expects it. Excel stores 2024 as 2024.0 and dates as datetimes; a cell
+    of the wrong type (a date in a number column, TRUE in a text column) becomes text or stays as
+    it is, for the model to report. Never raises."""
     if isinstance(value, str):
         value = value.strip()
         if value == "":
             return None
     if value is None:
         return None
+    if isinstance(value, bool) and column.kind != "bool":
+        return "TRUE" if value else "FALSE"  # as Excel shows a logical value
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, (dt.time, dt.timedelta)):
+        return str(value)
     if column.kind == "int" and isinstance(value, float) and value.is_integer():
         return int(value)
     if column.kind == "date" and isinstance(value, (dt.datetime, dt.date)):
         day = value.date() if isinstance(value, dt.datetime) else value
         return day.isoformat()
     if column.kind == "date" and isinstance(value, (int, float)):
-        return str(int(value))
+        return str(int(value)) if float(value).is_integer() else str(value)  # 2014 typed as a number
     if column.kind == "bool":
         text = str(value).strip().casefold()
         if text in (YES, "yes", "y", "true", "1", "√", "是的"):
@@ -170,12 +184,17 @@ def _cell_value(column: Column, value: Any) -> Any:
     if column.kind == "number" and isinstance(value, str):
         cleaned = value.replace(",", "").replace("，", "")
         try:
-            return float(cleaned)
+            number = float(cleaned)
         except ValueError:
             return value
+        return number if math.isfinite(number) else value  # "inf", "nan", "1e999": the model says "not a number"
     if column.kind == "number" and isinstance(value, float) and value.is_integer():
         return int(value)
     if column.kind == "text" and not isinstance(value, str):
+        if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+            return value.date().isoformat()  # a text cell that Excel took for a date
+        if isinstance(value, (dt.datetime, dt.date)):
+            return value.isoformat()
         return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
     return value
 
@@ -200,14 +219,61 @@ def _put(data: dict, loc: tuple, value: Any) -> tuple:
     return (loc,)
 
 
+# Excel writes a character that XML cannot carry as _xHHHH_ (a line break pasted from Word arrives
+# as _x000D_, a vertical tab as _x000B_), and openpyxl hands these on as they are. The escapes of
+# such characters are turned back into them, so that clean_text removes them (with a warning) or
+# makes them the line breaks they were; other _xHHHH_ text is left as written.
+_XML_ESCAPE = re.compile(r"_x(00[01][0-9A-Fa-f]|007[Ff]|00[89][0-9A-Fa-f]|[Dd][89A-Fa-f][0-9A-Fa-f]{2}|[Ff]{3}[EeFf])_")
+
+
+def _unescape(text: str) -> str:
+    return _XML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
+_FORMULA_HINT = Bilingual("请把这一列复制后“选择性粘贴 → 数值”，只留下结果的文字或数字，再导入",
+                          "copy the column and use Paste Special → Values so the cell keeps the result, then import again")
+
+
+def _refused_cell(value: Any, data_type: str) -> Bilingual | None:
+    """Why a cell cannot be taken as it is, or None. A formula is neither evaluated nor imported as
+    its text: what it would show depends on other cells (or on nothing, in a file written by a
+    program that saves no results), and a formula in a district's file may well not be theirs."""
+    if data_type == "f":
+        formula = value if isinstance(value, str) else getattr(value, "text", None) or "="
+        shown = formula if len(formula) <= 60 else formula[:57] + "…"
+        return Bilingual(f"单元格里是公式（{shown}），不会导入公式，也不会计算它", f"the cell holds a formula ({shown}); formulas are neither imported nor calculated")
+    if data_type == "e":
+        return Bilingual(f"单元格显示错误值 {value}", f"the cell shows the error value {value}")
+    if isinstance(value, str) and value.rstrip().endswith(TRUNCATED_MARK):
+        return Bilingual("这段文字在导出时因超过 Excel 单元格长度上限被截断，不完整",
+                         "this text was cut short by the export (over Excel's cell limit) and is incomplete")
+    return None
+
+
+def _refusal_hint(data_type: str) -> Bilingual:
+    if data_type in ("f", "e"):
+        return _FORMULA_HINT
+    return Bilingual("请清空这个单元格（空单元格不修改条目），需要修改时请直接编辑条目文件",
+                     "clear the cell (an empty cell leaves the entry as it is) and edit the entry file instead")
+
+
 def read_workbook(path: Path) -> tuple[list[Row], list[tuple[str, str]]]:
     if path.stat().st_size > MAX_WORKBOOK_BYTES:
         raise WorkbookError(Bilingual(f"文件太大（超过 {MAX_WORKBOOK_BYTES // 2**20} MB）", f"the file is too large (over {MAX_WORKBOOK_BYTES // 2**20} MB)"))
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        # formulas as formulas (data_only=False), so that they can be refused rather than read as
+        # whatever result the program that saved the file cached, or as nothing
+        book = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise WorkbookError(Bilingual(f"无法作为 Excel 工作簿打开（{type(exc).__name__}）；请另存为 .xlsx 格式",
                                       f"cannot open it as an Excel workbook ({type(exc).__name__}); save it as .xlsx")) from None
+    try:
+        return _read_rows(book)
+    finally:
+        book.close()
+
+
+def _read_rows(book) -> tuple[list[Row], list[tuple[str, str]]]:
     rows: list[Row] = []
     unknown: list[tuple[str, str]] = []
     present = [s for s in (*ENTRY_SHEETS, MEDIA) if s.title in book.sheetnames]
@@ -216,26 +282,44 @@ def read_workbook(path: Path) -> tuple[list[Row], list[tuple[str, str]]]:
         raise WorkbookError(Bilingual(f"工作簿里没有可导入的工作表（应为：{names}）；请使用 showcase template xlsx 生成的模板",
                                       f"the workbook has no sheet to import (expected: {names}); use the template from `showcase template xlsx`"))
     for spec in present:
-        sheet = book[spec.title]
-        values = list(sheet.iter_rows(values_only=True))
-        if not values:
+        try:
+            cells_of = [[(cell.value, cell.data_type) for cell in found] for found in book[spec.title].iter_rows()]
+        except Exception as exc:  # a damaged or hand-made file: a number of 5,000 digits, a broken XML part…
+            raise WorkbookError(Bilingual(f"无法读取工作表“{spec.title}”（{type(exc).__name__}）；请在 Excel 中打开后另存为 .xlsx 再导入",
+                                          f"cannot read the sheet '{spec.title}' ({type(exc).__name__}); open it in Excel, save it as .xlsx and import again")) from None
+        if not cells_of:
             continue
-        columns, unknown_here = _match_columns(spec, list(values[0]))
+        headers = [clean_text(v)[0] if isinstance(v, str) else (None if t == "f" else v) for v, t in cells_of[0]]
+        columns, unknown_here = _match_columns(spec, headers)
         unknown += [(spec.title, h) for h in unknown_here]
-        for number, cells in enumerate(values[1:], start=2):
-            if not any(v not in (None, "") and str(v).strip() for v in cells):
+        for number, cells in enumerate(cells_of[1:], start=2):
+            if not any(v is not None and str(v).strip() for v, _t in cells):
                 continue
             row = Row(spec, number, {}, {})
             for index, column in columns.items():
-                raw = cells[index - 1] if index - 1 < len(cells) else None
+                raw, data_type = cells[index - 1] if index - 1 < len(cells) else (None, "n")
+                letter = get_column_letter(index)
+                refused = _refused_cell(raw, data_type)
+                if refused is not None:
+                    row.problems.append(RowProblem(spec.title, number, column, letter, refused, _refusal_hint(data_type)))
+                    row.refused.add(letter)
+                    continue
+                if isinstance(raw, str):
+                    raw, removed = clean_text(_unescape(raw))
+                    if removed:
+                        names = ", ".join(removed)
+                        row.warnings.append(RowProblem(
+                            spec.title, number, column, letter,
+                            Bilingual(f"已去掉看不见的控制字符 {names}", f"invisible control characters were removed: {names}"),
+                            Bilingual("这类字符常随从 Word、微信或 PDF 复制的文字带入；导入的条目不含它们",
+                                      "they often come with text copied from Word, WeChat or a PDF; the imported entry leaves them out")))
                 value = _cell_value(column, raw)
                 if value is None:
                     continue
                 for placed in _put(row.data, column.loc, value):
-                    row.cells[format_path(placed)] = (column, get_column_letter(index))
+                    row.cells[format_path(placed)] = (column, letter)
                 row.filled.append((column.loc, value))
             rows.append(row)
-    book.close()
     return rows, unknown
 
 
@@ -272,6 +356,8 @@ def _validate_row(row: Row, base: dict | None = None) -> Any:
     entry, problems = validate_entry(source, model)
     for problem in problems:
         column, letter = row.cell_for(problem.field)
+        if letter in row.refused:
+            continue  # already reported: the cell holds a formula, an error value…
         row.problems.append(RowProblem(row.sheet.title, row.number, column, letter, problem.message, problem.hint))
     return entry
 
@@ -364,6 +450,8 @@ def plan_import(workbook: Path, collection: Collection, content_dir: Path, media
         _model, problems = validate_entry(source, Media)
         for problem in problems:
             column, letter = row.cell_for(problem.field)
+            if letter in row.refused:
+                continue
             row.problems.append(RowProblem(row.sheet.title, row.number, column, letter, problem.message, problem.hint))
         name = str(item.get("file") or "")
         original = _find_media(name, media_dir) if name else None
@@ -383,7 +471,8 @@ def plan_import(workbook: Path, collection: Collection, content_dir: Path, media
 
     problems = [p for r in rows for p in r.problems]
     invalid = [r for r in rows if r.problems]
-    result = ImportResult(rows, problems, [], [], unknown, [r for r in rows if _is_example(r)])
+    result = ImportResult(rows, problems, [], [], unknown, [r for r in rows if _is_example(r)],
+                          [w for r in rows for w in r.warnings])
     if invalid and not skip_invalid:
         return result
     result.skipped = invalid
@@ -428,11 +517,16 @@ def _is_example(row: Row) -> bool:
 
 
 def _find_media(name: str, media_dir: Path | None) -> Path | None:
-    if media_dir is None or not name:
+    """The file `name` directly in `media_dir`: a bare file name only (never a path that leads
+    elsewhere, nor a probe of whether it exists), and no link."""
+    if media_dir is None or not name or Path(name).name != name or name in (".", ".."):
         return None
     candidate = (media_dir / name)
-    if candidate.is_file() and not candidate.is_symlink():
-        return candidate
+    try:
+        if candidate.is_file() and not candidate.is_symlink():
+            return candidate
+    except (OSError, ValueError):  # a name too long for the file system, a NUL…
+        return None
     return None
 
 
@@ -440,8 +534,8 @@ def _image_problem(path: Path) -> str | None:
     try:
         with Image.open(path) as image:
             image.verify()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as exc:
-        return str(exc) or type(exc).__name__
+    except Exception as exc:  # Pillow raises many kinds for a damaged or hostile file
+        return visible(str(exc) or type(exc).__name__)[:200]
     return None
 
 

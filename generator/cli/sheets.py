@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+
+from ..content.clean import visible
 from .common import lang_option, FAILED, OK, console, load_valid_content, open_project, progress, project_options, relative
 from .i18n import Say
 
@@ -86,10 +88,13 @@ def commands(say: Say) -> list[click.Command]:
             out.print(f"{say('错误', 'error')}: {workbook}: {exc.message.get(say.lang)}", style="bold red")
             return FAILED
         for sheet, header in result.unknown_headers:
-            out.print(say(f"提示：工作表“{sheet}”的列“{header}”不认识，已忽略", f"note: column '{header}' of sheet '{sheet}' is not known and was ignored"), style="yellow")
+            out.print(visible(say(f"提示：工作表“{sheet}”的列“{header}”不认识，已忽略", f"note: column '{header}' of sheet '{sheet}' is not known and was ignored")), style="yellow")
         for row in result.example_rows:
             out.print(say(f"提示：{row.sheet.title}!{row.number} 像是模板的示例行；如果不是您的内容，请删除后再导入",
                           f"note: {row.sheet.title}!{row.number} looks like the template's example row; delete it unless it is yours"), style="yellow")
+        for warning in result.warnings:
+            out.print(say("警告", "warning"), style="yellow", end=" ")
+            out.print(warning.format(say.lang))
         for problem in result.problems:
             out.print(say("错误", "error"), style="bold red", end=" ")
             out.print(problem.format(say.lang))
@@ -109,7 +114,7 @@ def commands(say: Say) -> list[click.Command]:
                 continue
             out.print(f"{verb} {shown}（{', '.join(change.rows)}）" if say.lang == "zh" else f"{verb} {shown} ({', '.join(change.rows)})", style="green")
             if change.action == "update" and change.text != change.old_text:
-                out.print(change.diff(shown))
+                out.print(visible(change.diff(shown)))
             for original, target in change.media:
                 out.print(say(f"    复制 {original.name} → {relative(target, project.root)}", f"    copy {original.name} → {relative(target, project.root)}"))
         if dry_run:
