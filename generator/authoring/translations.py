@@ -12,15 +12,18 @@ import csv
 import hashlib
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from ..collection import Collection
+from ..content.clean import UNWANTED, clean_text
 from ..diagnostics import Bilingual, format_path
 from . import yamledit
 from .sheets import FORMULA_START
+
+_QUOTED_START = (*FORMULA_START, "'")
 
 STATE_FILE = "_translations.yaml"
 COLUMNS = ("file", "field", "status", "zh", "en_current", "en")
@@ -82,13 +85,13 @@ def defuse(text: str) -> str:
 
 
 def _cell(text: str) -> str:
-    """Spreadsheet programs run a cell that starts with = + - @ as a formula; a leading ' makes
-    it text (OWASP's advice for CSV injection). `_uncell` takes it off again on import."""
-    return defuse(text)
+    """`defuse` for a CSV that comes back (`translations import`): a text that itself starts with
+    ' gets one more, so that `_uncell` gives every text back exactly as it was."""
+    return "'" + text if text.startswith(_QUOTED_START) else text
 
 
 def _uncell(text: str) -> str:
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
+    return text[1:] if text.startswith("'") and text[1:].startswith(_QUOTED_START) else text
 
 
 def to_csv(items: list[Needed], lang: str) -> str:
@@ -97,8 +100,8 @@ def to_csv(items: list[Needed], lang: str) -> str:
     writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow([HEADERS[c] for c in COLUMNS])
     for item in items:
-        writer.writerow([item.file, item.field, STATUS_NAMES[item.status].get(lang), _cell(item.zh),
-                         _cell(item.en_current), ""])
+        writer.writerow([item.file, item.field, STATUS_NAMES[item.status].get(lang), _cell(UNWANTED.sub("", item.zh)),
+                         _cell(UNWANTED.sub("", item.en_current)), ""])
     return "\ufeff" + stream.getvalue()
 
 
@@ -116,6 +119,7 @@ class Applied:
     count: int
     skipped: list[Skipped]
     state: dict[str, dict[str, str]]  # the fingerprints to record once the files are written
+    cleaned: list[Skipped] = field(default_factory=list)  # rows whose English lost control characters
 
 
 def parse_field(field: str) -> tuple:
@@ -144,18 +148,25 @@ def read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
             continue
     else:
         raise ValueError("encoding")
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    rows = list(reader)
-    if not rows:
+    if not text.strip():
         return []
-    keys = [_column_key(h) for h in rows[0]]
-    if "file" not in keys or "field" not in keys or "en" not in keys:
+    # The delimiter is the one that splits the header into the known columns (Excel saves with
+    # ";" in some locales, or tabs); guessing from the rows would be misled by the texts in them.
+    for delimiter in (",", ";", "\t"):
+        try:
+            header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        keys = [_column_key(h) for h in header]
+        if "file" in keys and "field" in keys and "en" in keys:
+            break
+    else:
         raise KeyError("columns")
+    csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))  # a long body is one field (default 128 KB)
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error:
+        raise ValueError("csv") from None
     out = []
     for number, row in enumerate(rows[1:], start=2):
         item = {key: _uncell(row[i] if i < len(row) else "") for i, key in enumerate(keys) if key}
@@ -174,11 +185,17 @@ def apply_translations(rows: list[tuple[int, dict[str, str]]], collection: Colle
     documents: dict[str, object] = {}
     state = read_state(content_dir)
     skipped: list[Skipped] = []
+    cleaned: list[Skipped] = []
     count = 0
     for number, row in rows:
-        english = (row.get("en") or "").strip()
+        english, removed = clean_text(row.get("en") or "")
+        english = english.strip()
         if not english:
             continue
+        if removed:
+            names = ", ".join(removed)
+            cleaned.append(Skipped(number, Bilingual(f"英文译文中看不见的控制字符已去掉：{names}",
+                                                     f"invisible control characters were removed from the English: {names}")))
         file, field = row.get("file", "").strip(), row.get("field", "").strip()
         if file not in by_file:  # also stops ../ and absolute paths: only known entry files are edited
             skipped.append(Skipped(number, Bilingual(f"“{file}”不是内容文件夹里的条目文件", f"'{file}' is not an entry file of the content folder")))
@@ -202,4 +219,4 @@ def apply_translations(rows: list[tuple[int, dict[str, str]]], collection: Colle
         state.setdefault(file, {})[field] = fingerprint(text.zh)
         count += 1
     written = {by_file[file].path: yamledit.dumps(document) for file, document in documents.items()}
-    return Applied(written, count, skipped, state)
+    return Applied(written, count, skipped, state, cleaned)

@@ -6,6 +6,8 @@ import difflib
 from pathlib import Path
 
 import click
+
+from ..content.clean import visible
 from .common import FAILED, OK, console, open_project, print_diagnostics, project_options, relative
 from .i18n import Say
 
@@ -71,8 +73,8 @@ def commands(say: Say) -> list[click.Command]:
         table.add_column(say("中文原文", "Chinese"), overflow="fold")
         for item in items:
             zh = item.zh if len(item.zh) <= 80 else item.zh[:78] + "…"
-            table.add_row(f"{item.file}:{item.line or ''}", item.field,
-                          STATUS_NAMES[item.status].get(say.lang), zh.replace("\n", " "))
+            table.add_row(visible(f"{item.file}:{item.line or ''}"), item.field,
+                          STATUS_NAMES[item.status].get(say.lang), visible(zh.replace("\n", " ")))
         out.print(table)
         out.print(say("导出给译者：showcase translations -o 待译.csv", "for a translator: showcase translations -o to-translate.csv"))
         return OK
@@ -100,9 +102,12 @@ def commands(say: Say) -> list[click.Command]:
                                          "cannot read it: expected the CSV exported by `showcase translations` (file, field and English columns)"),
                                      param_hint="CSV_FILE")
         applied = apply_translations(rows, collection, project.content_dir)
+        for cleaned in applied.cleaned:
+            out.print(say("警告", "warning"), style="yellow", end=" ")
+            out.print(visible(f"{csv_file.name}:{cleaned.row}: {cleaned.reason.get(say.lang)}"))
         for skipped in applied.skipped:
             out.print(say("跳过", "skipped"), style="yellow", end=" ")
-            out.print(f"{csv_file.name}:{skipped.row}: {skipped.reason.get(say.lang)}")
+            out.print(visible(f"{csv_file.name}:{skipped.row}: {skipped.reason.get(say.lang)}"))
         diffs = []
         for path, text in applied.written.items():
             shown = relative(path, project.root)
@@ -114,7 +119,7 @@ def commands(say: Say) -> list[click.Command]:
             if applied.count:
                 write_state(project.content_dir, applied.state)
         for diff in diffs:
-            out.print(diff)
+            out.print(visible(diff))
         if dry_run:
             out.print(say(f"试运行：将写入 {applied.count} 段译文到 {len(applied.written)} 个文件；未写入",
                           f"dry run: {applied.count} translation(s) in {len(applied.written)} file(s) would be written; nothing was written"))

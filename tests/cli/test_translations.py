@@ -4,9 +4,12 @@ English is found; rows that point outside the content folder are refused."""
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.cli.helpers import showcase
 from tests.helpers import copy_content
@@ -125,3 +128,51 @@ def test_text_that_looks_like_a_formula_is_exported_as_text_and_round_trips(cont
     result = showcase("translations", "import", str(path), "--content", str(content), lang="en")
     assert result.returncode == 0, result.stdout
     assert yaml.safe_load(case.read_text(encoding="utf-8"))["title"] == {"zh": "=1+1 嘉定镇试点", "en": "Translated"}
+
+
+# --- the CSV comes back exactly (Hypothesis), and what comes back is clean ----------------------
+
+csv_texts = st.one_of(
+    st.text(st.characters(codec="utf-8"), max_size=40),
+    st.builds(lambda p, t: p + t, st.sampled_from(["=", "+", "-", "@", "\t", "\r", "'", "''", "'=", "\"", ",", ";", "\n"]),
+              st.text(st.characters(codec="utf-8"), max_size=20)),
+)
+
+
+@settings(max_examples=max(1, 2 * settings.default.max_examples), deadline=None)
+@given(st.lists(st.tuples(csv_texts, csv_texts), min_size=1, max_size=4), st.sampled_from([",", ";", "\t"]))
+def test_the_translation_csv_gives_every_text_back_exactly(tmp_path_factory, items, delimiter):
+    """Chinese and current English as exported read back as they were (the Chinese is compared to
+    the entry's on import), whatever they start with or hold, and whichever delimiter Excel saved
+    the file with; no cell of the file starts like a formula."""
+    from generator.authoring.translations import Needed, read_csv, to_csv
+    from generator.content.clean import UNWANTED
+
+    needed = [Needed(f"excellent/x{i}.yaml", "summary", "stale", zh, en, None) for i, (zh, en) in enumerate(items)]
+    text = to_csv(needed, "en")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
+    if delimiter != ",":  # as Excel saves it in a locale with ; or as "Unicode text"
+        stream = io.StringIO()
+        csv.writer(stream, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+        text = "\ufeff" + stream.getvalue()
+    path = tmp_path_factory.mktemp("csv") / "t.csv"
+    path.write_bytes(text.encode("utf-8"))
+    back = read_csv(path)
+    # (control characters, which the loader has already removed from entries, are left out)
+    assert [(row["zh"], row["en_current"]) for _n, row in back] == [(UNWANTED.sub("", zh), UNWANTED.sub("", en)) for zh, en in items]
+
+
+def test_control_characters_in_a_translation_are_removed_with_a_warning(content, tmp_path):
+    import yaml
+
+    path, rows = export(content, tmp_path)
+    row = next(r for r in rows if r[0] == "excellent/jiading-jiadingzhen-palm-treasure.yaml" and r[1] == "body")
+    row[5] = "Palm\x0b treasure\x1b[31m text"
+    write(path, [rows[0], row])
+    result = showcase("translations", "import", str(path), "--content", str(content), lang="en")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "warning to-translate.csv:2: invisible control characters were removed from the English: U+000B (LINE TABULATION), U+001B (ESCAPE)" in result.stdout
+    assert "\x1b" not in result.stdout
+    data = yaml.safe_load((content / "excellent" / "jiading-jiadingzhen-palm-treasure.yaml").read_text(encoding="utf-8"))
+    assert data["body"]["en"] == "Palm treasure[31m text"
