@@ -59,6 +59,8 @@ def _media_problems(collection: Collection) -> Iterator[Diagnostic]:
             if item.placeholder:
                 continue
             path = collection.media_path(kind, entry_id, item)
+            if path is None:
+                continue  # refused by load_collection (outside cases/, or missing): never opened
             try:
                 with open_checked(path) as image:  # reads the header only
                     width, height = image.size

@@ -12,7 +12,10 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import sys
+import unicodedata
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,15 +86,14 @@ def publish_media(collection: Collection, cache_dir: Path, diagnostics: Diagnost
     store.mkdir(parents=True, exist_ok=True)
     index = _DigestIndex(cache_dir / "digests.json")
     jobs: dict[str, _Job] = {}
-    for kind, entry_id, index_in_list, item, stem in _media_items(collection):
+    for kind, entry_id, index_in_list, item, original, stem, video_stem in _media_items(collection):
         source = collection.sources[(kind, entry_id)]
         field_name = "poster" if item.kind == VIDEO_KIND else "file"
         name = item.poster if item.kind == VIDEO_KIND else item.file
         if item.kind == VIDEO_KIND:
-            published.items[(kind, entry_id, item.file or item.url or "")] = _video(collection, kind, entry_id, item, published, diagnostics, source, index_in_list)
-            if not name:
-                continue
-        original = (collection.media_folder(kind, entry_id) / name).resolve()
+            published.items[(kind, entry_id, item.file or item.url or "")] = _video(collection, kind, entry_id, item, published, diagnostics, source, index_in_list, video_stem)
+        if original is None:  # no poster, or a file load_collection refused
+            continue
         try:
             digest = index.digest(original)
         except OSError as exc:
@@ -141,22 +143,70 @@ def publish_media(collection: Collection, cache_dir: Path, diagnostics: Diagnost
 
 
 def _media_items(collection: Collection):
-    """(kind, entry id, position, media item, published file stem) for every medium of every entry.
-    Stems are the original's name without its suffix, unless two files of one entry share it."""
+    """(kind, entry id, position, media item, resolved image file, its published stem, a local
+    video's published stem) for every medium of every entry. The files are those
+    Collection.media_path resolves (inside the content folder; None for what load_collection
+    refused), and the stems come from them, never from the `file:` text."""
     for (kind, entry_id), _source in sorted(collection.sources.items()):
         entry = collection.entry(kind, entry_id)
         items = getattr(entry, "media", None) or []
-        names = [(i.poster if i.kind == VIDEO_KIND else i.file) or "" for i in items]
-        stems = [Path(n).stem for n in names]
+        images = [collection.media_path(kind, entry_id, (i.poster if i.kind == VIDEO_KIND else i.file) or "") for i in items]
+        videos = [collection.media_path(kind, entry_id, i.file) if i.kind == VIDEO_KIND and i.file else None for i in items]
+        image_stems = published_stems(collection.root, [path for path in images if path])
+        video_stems = published_stems(collection.root, [path for path in videos if path])
         for position, item in enumerate(items):
-            stem = stems[position] if stems.count(stems[position]) == 1 else names[position]
-            yield kind, entry_id, position, item, stem
+            image, video = images[position], videos[position]
+            yield (kind, entry_id, position, item, image, image_stems[image] if image else None,
+                   video_stems[video] if video else None)
 
 
-def _video(collection, kind, entry_id, item, published, diagnostics, source, position) -> PublishedVideo:
+# Characters that never go into a published name: path separators, what Windows refuses, what a
+# URL reads as its own (#, %, ?), and every control, format (bidi marks), private-use or unassigned one.
+_RESERVED = set('/\\:*?"<>|#%')
+_INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+MAX_STEM_BYTES = 150  # with "-thumb.webp", well inside any file system's 255-byte name
+
+
+def safe_stem(name: str) -> str:
+    """A file's name (without suffix) as it may be published: readable (Chinese kept, NFC), with no
+    /, \\, .., control characters, leading dots or characters a URL or a file system reads as its own."""
+    stem = "".join("-" if ch in _RESERVED or unicodedata.category(ch) in _INVISIBLE else ch
+                   for ch in unicodedata.normalize("NFC", name))
+    stem = re.sub(r"\.{2,}", ".", stem)
+    stem = stem.encode("utf-8")[:MAX_STEM_BYTES].decode("utf-8", errors="ignore")
+    stem = stem.strip(" .").lstrip("-").strip(" .")
+    return stem or "media"
+
+
+def published_stems(root: Path, paths: list[Path]) -> dict[Path, str]:
+    """The published name (without suffix) of each distinct file of one entry: its own name, made
+    safe; where two files would share one (`photo.jpg` and `photo.png`, or `../other/photo.jpg`),
+    each gets 8 hex digits of a digest of its path inside the content folder. Deterministic, and
+    distinct for distinct files even where a file system ignores case."""
+    distinct = sorted(set(paths))
+    plain = {path: safe_stem(path.stem) for path in distinct}
+    counts = Counter(stem.casefold() for stem in plain.values())
+    used: set[str] = set()
+    stems: dict[Path, str] = {}
+    for path in distinct:
+        stem = plain[path]
+        if counts[stem.casefold()] > 1:
+            digest = hashlib.sha256(path.relative_to(root).as_posix().encode()).hexdigest()
+            length = 8
+            while f"{stem}-{digest[:length]}".casefold() in used or f"{stem}-{digest[:length]}".casefold() in counts:
+                length += 1
+            stem = f"{stem}-{digest[:length]}"
+        used.add(stem.casefold())
+        stems[path] = stem
+    return stems
+
+
+def _video(collection, kind, entry_id, item, published, diagnostics, source, position, stem) -> PublishedVideo:
     if not item.file:
         return PublishedVideo(None, item.url, None)
-    original = (collection.media_folder(kind, entry_id) / item.file).resolve()
+    original = collection.media_path(kind, entry_id, item.file)
+    if original is None:  # refused by load_collection
+        return PublishedVideo(None, None, None)
     try:
         check_mp4(original)
     except ImageProblem as problem:
@@ -165,7 +215,7 @@ def _video(collection, kind, entry_id, item, published, diagnostics, source, pos
     except OSError as exc:
         diagnostics.add(_problem(source, position, "file", item.file, ImageProblem(f"无法读取：{exc}", f"cannot be read: {exc}")))
         return PublishedVideo(None, None, None)
-    site_path = urls.media(kind, entry_id, original.name)
+    site_path = urls.media(kind, entry_id, f"{stem}.mp4")
     published.files.append((site_path, original))
     return PublishedVideo(site_path, None, None)
 
