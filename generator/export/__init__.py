@@ -67,6 +67,11 @@ class ExportJob:
     def selection_narrows(self) -> bool:
         return self.selection.narrows
 
+    def source_of(self, case: Case) -> str:
+        """The file a case comes from, as users see it (named in an internal error)."""
+        source = self.collection.sources.get(("excellent", case.id))
+        return source.display if source is not None else f"excellent/{case.id}"
+
     def page_url(self, route: str, lang: Lang = "zh") -> str:
         from .. import urls
 

@@ -21,6 +21,7 @@ from docx.shared import Cm, Pt
 
 from ..content.clean import UNWANTED
 from ..content.models import Lang, Text
+from ..guard import working_on
 from ..render.citations import section_text
 from . import ExportJob
 from .data import _write_atomically, normalise_zip
@@ -133,69 +134,70 @@ def write_docx(job: ExportJob, out: Path, strings, progress=None) -> Path:
     _toc_field(document.add_paragraph())
 
     for number, case in enumerate(job.cases, start=1):
-        title = " / ".join(dict.fromkeys(text(case.title, lang) for lang in job.langs))
-        heading = document.add_heading(title, level=1)
-        heading.paragraph_format.page_break_before = True
-        if case.illustrative:
-            note = document.add_paragraph()
-            note.add_run(label("illustrative_label") + "：").bold = True
-            note.add_run(" ".join(t("illustrative_note", lang) for lang in job.langs))
+        with working_on(job.source_of(case)):  # named in an internal error
+            title = " / ".join(dict.fromkeys(text(case.title, lang) for lang in job.langs))
+            heading = document.add_heading(title, level=1)
+            heading.paragraph_format.page_break_before = True
+            if case.illustrative:
+                note = document.add_paragraph()
+                note.add_run(label("illustrative_label") + "：").bold = True
+                note.add_run(" ".join(t("illustrative_note", lang) for lang in job.langs))
 
-        facts = [(label("field_district"), " / ".join(ref.districts[case.district].name(lang) for lang in job.langs))]
-        if case.street:
-            facts.append((label("field_street"), " / ".join(dict.fromkeys(text(case.street, lang) for lang in job.langs))))
-        facts.append((label("field_year"), str(case.year)))
-        facts.append((label("field_types"), "；".join(" / ".join(ref.case_types[k].name(lang) for lang in job.langs) for k in case.types)))
-        if case.services:
-            facts.append((label("field_services"), "；".join(" / ".join(ref.services[k].name(lang) for lang in job.langs) for k in case.services)))
-        if case.construction:
-            facts.append((label("field_construction"), " / ".join(ref.construction[case.construction].name(lang) for lang in job.langs)))
-        if case.status:
-            facts.append((label("field_status"), " / ".join(ref.status[case.status].name(lang) for lang in job.langs)))
-        if case.floor_area_m2:
-            facts.append((label("field_floor_area"), f"{case.floor_area_m2:,.0f} m²"))
-        if case.site_area_m2:
-            facts.append((label("field_site_area"), f"{case.site_area_m2:,.0f} m²"))
-        if case.address:
-            facts.append((label("field_address"), " / ".join(dict.fromkeys(text(case.address, lang) for lang in job.langs))))
-        grid = document.add_table(rows=0, cols=2)
-        grid.style = "Light List Accent 1"
-        for name, value in facts:
-            row = grid.add_row().cells
-            row[0].text, row[1].text = name, clean(value)
-            row[0].width, row[1].width = Cm(4), Cm(12.5)
+            facts = [(label("field_district"), " / ".join(ref.districts[case.district].name(lang) for lang in job.langs))]
+            if case.street:
+                facts.append((label("field_street"), " / ".join(dict.fromkeys(text(case.street, lang) for lang in job.langs))))
+            facts.append((label("field_year"), str(case.year)))
+            facts.append((label("field_types"), "；".join(" / ".join(ref.case_types[k].name(lang) for lang in job.langs) for k in case.types)))
+            if case.services:
+                facts.append((label("field_services"), "；".join(" / ".join(ref.services[k].name(lang) for lang in job.langs) for k in case.services)))
+            if case.construction:
+                facts.append((label("field_construction"), " / ".join(ref.construction[case.construction].name(lang) for lang in job.langs)))
+            if case.status:
+                facts.append((label("field_status"), " / ".join(ref.status[case.status].name(lang) for lang in job.langs)))
+            if case.floor_area_m2:
+                facts.append((label("field_floor_area"), f"{case.floor_area_m2:,.0f} m²"))
+            if case.site_area_m2:
+                facts.append((label("field_site_area"), f"{case.site_area_m2:,.0f} m²"))
+            if case.address:
+                facts.append((label("field_address"), " / ".join(dict.fromkeys(text(case.address, lang) for lang in job.langs))))
+            grid = document.add_table(rows=0, cols=2)
+            grid.style = "Light List Accent 1"
+            for name, value in facts:
+                row = grid.add_row().cells
+                row[0].text, row[1].text = name, clean(value)
+                row[0].width, row[1].width = Cm(4), Cm(12.5)
 
-        for item, image in job.images("excellent", case)[:MAX_PHOTOS]:
-            path = job.image_file(image, 960)
-            if path is None:
-                continue
-            document.add_picture(str(path), width=Cm(14) if image.width >= image.height else Cm(9))
-            caption = document.add_paragraph(style="Caption")
-            if item.placeholder:
-                caption.add_run(label("placeholder_label") + " ").bold = True
-            caption.add_run(" / ".join(dict.fromkeys(x for x in (text(item.caption, lang) for lang in job.langs) if x)))
-            if item.credit:
-                caption.add_run(" © " + text(item.credit, first))
+            for item, image in job.images("excellent", case)[:MAX_PHOTOS]:
+                path = job.image_file(image, 960)
+                if path is None:
+                    continue
+                document.add_picture(str(path), width=Cm(14) if image.width >= image.height else Cm(9))
+                caption = document.add_paragraph(style="Caption")
+                if item.placeholder:
+                    caption.add_run(label("placeholder_label") + " ").bold = True
+                caption.add_run(" / ".join(dict.fromkeys(x for x in (text(item.caption, lang) for lang in job.langs) if x)))
+                if item.credit:
+                    caption.add_run(" © " + text(item.credit, first))
 
-        for lang in job.langs:
-            document.add_heading(t("section_story", lang), level=2)
-            if case.summary:
-                lead = document.add_paragraph()
-                lead.add_run(text(case.summary, lang)).bold = True
-            if case.body:
-                _markdown_paragraphs(document, case.body.get(lang), lang)
-            if not case.summary.has(lang) or (case.body and not case.body.has(lang)):
-                document.add_paragraph(t("fallback_title", lang)).runs[0].italic = True
+            for lang in job.langs:
+                document.add_heading(t("section_story", lang), level=2)
+                if case.summary:
+                    lead = document.add_paragraph()
+                    lead.add_run(text(case.summary, lang)).bold = True
+                if case.body:
+                    _markdown_paragraphs(document, case.body.get(lang), lang)
+                if not case.summary.has(lang) or (case.body and not case.body.has(lang)):
+                    document.add_paragraph(t("fallback_title", lang)).runs[0].italic = True
 
-        if case.sources:
-            document.add_heading(label("section_sources"), level=2)
-            for source in case.sources:
-                doc = c.documents[source.document]
-                section = t("source_section", first, section=section_text(source.section, first)) if source.section else ""
-                line = (f"{doc.number} " if doc.number else "") + text(doc.title, first) + section
-                document.add_paragraph(clean(line), style="List Bullet")
-        if progress:
-            progress(number, len(job.cases))
+            if case.sources:
+                document.add_heading(label("section_sources"), level=2)
+                for source in case.sources:
+                    doc = c.documents[source.document]
+                    section = t("source_section", first, section=section_text(source.section, first)) if source.section else ""
+                    line = (f"{doc.number} " if doc.number else "") + text(doc.title, first) + section
+                    document.add_paragraph(clean(line), style="List Bullet")
+            if progress:
+                progress(number, len(job.cases))
 
     stream = io.BytesIO()
     document.save(stream)

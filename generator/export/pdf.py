@@ -44,6 +44,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from ..content.models import Case, Lang, Text
+from ..guard import working_on
 from ..render.citations import cited_sections_html, group_citations
 from ..render.markdown import render_markdown
 from . import ExportJob
@@ -140,8 +141,9 @@ class _Book:
             for _attempt in range(3):
                 starts, parts, htmls, page = {}, [], [], front_pages + 1
                 for number, case in enumerate(self.job.cases, start=1):
-                    html = self._case(case, number, page)
-                    document = lay_out(html)
+                    with working_on(self.job.source_of(case)):  # named in an internal error
+                        html = self._case(case, number, page)
+                        document = lay_out(html)
                     starts[case.id] = page
                     page += len(document.pages)
                     parts.append(document)
