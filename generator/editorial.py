@@ -1,19 +1,21 @@
 """Editorial review: things that are not errors but that an editor should fix before publishing.
 
-The build needs none of this to succeed (except readable images, which it also refuses); `showcase check` reports it as warnings so staff can
+The build needs none of this to succeed; `showcase check` reports it as warnings so staff can
 work through them (missing English, missing alt text, photos too small to look sharp, a point
-that lies outside the district the entry names, a case without a real photograph).
+that lies outside the district the entry names, a case without a real photograph). Check also
+says here all that the build's media stage would say (media.inspect_media reads every image and
+video as the build does): an image the build would refuse is an error before anyone builds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-
+from pathlib import Path
 
 from . import geo
 from .collection import Collection
-from .diagnostics import Bilingual, Diagnostic, Diagnostics, error, format_path, warning
-from .media.images import ImageProblem, open_checked
+from .diagnostics import Bilingual, Diagnostic, Diagnostics, format_path, warning
+from .media import inspect_media
 
 # Case pages show a photo up to about 800 CSS pixels wide; 1200 px keeps it sharp on phones and
 # high-density screens (issue 5 derives 480/960/1600 px copies from the original).
@@ -23,9 +25,16 @@ MIN_IMAGE_WIDTH = 1200
 DISTRICT_TOLERANCE_M = 300
 
 
-def review(collection: Collection) -> Diagnostics:
+def review(collection: Collection, cache_dir: Path | None = None) -> Diagnostics:
+    """The editorial warnings, and everything the build's media stage would say (it reads every
+    image and video as the build does; `cache_dir`, the build's cache, spares reading again what
+    is known by its content)."""
     found = Diagnostics()
-    for check in (_missing_english, _media_problems, _district_mismatches, _cases_without_photo):
+    found.extend(_missing_english(collection))
+    media, facts = inspect_media(collection, cache_dir)
+    found.extend(media)
+    found.extend(_media_problems(collection, facts))
+    for check in (_district_mismatches, _cases_without_photo):
         found.extend(check(collection))
     return found
 
@@ -44,7 +53,7 @@ def _entries_with_media(collection: Collection):
             yield kind, entry_id, entry
 
 
-def _media_problems(collection: Collection) -> Iterator[Diagnostic]:
+def _media_problems(collection: Collection, facts: dict) -> Iterator[Diagnostic]:
     for kind, entry_id, entry in _entries_with_media(collection):
         source = collection.sources[(kind, entry_id)]
         for index, item in enumerate(entry.media):
@@ -56,22 +65,10 @@ def _media_problems(collection: Collection) -> Iterator[Diagnostic]:
                               f"图片“{item.file}”没有替代文字（alt）", f"the image '{item.file}' has no alt text",
                               Bilingual("用一句话写出图片里能看到什么，供读屏软件朗读，例如 alt: 改造后的社区食堂内景",
                                         "describe in a sentence what the picture shows, for screen readers, e.g. alt: the canteen after renewal"))
-            if item.placeholder:
+            known = facts.get((kind, entry_id, index))  # None: refused, by load_collection or the media check
+            if item.placeholder or known is None:
                 continue
-            path = collection.media_path(kind, entry_id, item)
-            if path is None:
-                continue  # refused by load_collection (outside cases/, or missing): never opened
-            try:
-                with open_checked(path) as image:  # reads the header only
-                    width, height = image.size
-                    if image.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # shown rotated
-                        width, height = height, width
-            except ImageProblem as problem:
-                # the build's media stage refuses it too; say so now rather than at build time
-                yield error("media_unreadable", source.display, source.line_for(loc + ("file",)), format_path(loc + ("file",)),
-                            f"“{item.file}”{problem.zh}", f"'{item.file}': {problem.en}",
-                            Bilingual(problem.hint_zh, problem.hint_en) if problem.hint_en else None)
-                continue
+            width, height = known.width, known.height  # as shown, the camera's rotation applied
             if width < MIN_IMAGE_WIDTH:
                 yield warning("image_too_small", source.display, source.line_for(loc + ("file",)), format_path(loc + ("file",)),
                               f"图片“{item.file}”只有 {width}×{height} 像素，在页面上会发虚",

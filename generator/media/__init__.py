@@ -4,6 +4,10 @@ For each original photo under `cases/`: WebP and JPEG copies at a few widths plu
 (images.py), cached by the original's content and the pipeline's settings, so a rebuild with
 nothing changed encodes nothing and a changed photo re-encodes only itself. Work that is not in
 the cache runs in parallel across the machine's cores, with a progress bar on a terminal.
+
+`inspect_media` is the same walk for `showcase check`: it reads every image the way the build
+does (without encoding) and says the same things about it, so check reports first whatever the
+build would refuse. Published names come from the resolved file, never from the `file:` text.
 """
 
 from __future__ import annotations
@@ -22,8 +26,9 @@ from pathlib import Path
 
 from .. import urls
 from ..collection import Collection
-from ..diagnostics import Bilingual, Diagnostics, error
-from .images import SETTINGS, Derivative, ImageProblem, derive
+from ..content.models import Media
+from ..diagnostics import Bilingual, Diagnostics, error, warning
+from .images import SETTINGS, Derivative, ImageFacts, ImageProblem, derive, inspect_image
 from .video import check_mp4
 
 VIDEO_KIND = "video"
@@ -73,67 +78,73 @@ class PublishedMedia:
         return item if isinstance(item, PublishedImage) else (item.poster if isinstance(item, PublishedVideo) else None)
 
 
+@dataclass(frozen=True)
+class _Place:
+    """One file an entry names, where it lies and the name it is published under."""
+    kind: str
+    entry_id: str
+    position: int  # in the entry's media list
+    field: str  # "file" or "poster"
+    name: str  # as written in the entry
+    path: Path  # resolved, inside the content folder (Collection.media_path)
+    stem: str  # the published name without its suffix: from `path`, safe, unique in the entry's folder
+
+
+@dataclass(frozen=True)
+class _Item:
+    kind: str
+    entry_id: str
+    position: int
+    media: Media
+    image: _Place | None  # a photo's file, or a video's poster
+    video: _Place | None  # a local video
+
+
 @dataclass
 class _Job:
     original: Path
     key: str  # content digest + settings
-    places: list[tuple[str, str, str, str, int]]  # (kind, entry id, media name, site stem, list index)
+    places: list[_Place]
 
 
 def publish_media(collection: Collection, cache_dir: Path, diagnostics: Diagnostics, progress=None) -> PublishedMedia:
     published = PublishedMedia()
     store = cache_dir / "images"
     store.mkdir(parents=True, exist_ok=True)
-    index = _DigestIndex(cache_dir / "digests.json")
-    jobs: dict[str, _Job] = {}
-    for kind, entry_id, index_in_list, item, original, stem, video_stem in _media_items(collection):
-        source = collection.sources[(kind, entry_id)]
-        field_name = "poster" if item.kind == VIDEO_KIND else "file"
-        name = item.poster if item.kind == VIDEO_KIND else item.file
-        if item.kind == VIDEO_KIND:
-            published.items[(kind, entry_id, item.file or item.url or "")] = _video(collection, kind, entry_id, item, published, diagnostics, source, index_in_list, video_stem)
-        if original is None:  # no poster, or a file load_collection refused
-            continue
-        try:
-            digest = index.digest(original)
-        except OSError as exc:
-            diagnostics.add(_problem(source, index_in_list, field_name, name, ImageProblem(f"无法读取：{exc}", f"cannot be read: {exc}")))
-            continue
-        key = f"{digest}-{hashlib.sha256(SETTINGS.encode()).hexdigest()[:8]}"
-        jobs.setdefault(key, _Job(original, key, [])).places.append((kind, entry_id, name, stem, index_in_list))
-    index.save()
+    items = _media(collection)
+    for item in items:
+        if item.media.kind == VIDEO_KIND:
+            published.items[_video_key(item)] = _video(collection, item, published, diagnostics)
 
-    results: dict[str, list[Derivative] | ImageProblem] = {}
+    jobs = _jobs(collection, items, _DigestIndex(cache_dir / "digests.json", save=True), diagnostics)
+    results: dict[str, tuple[ImageFacts, list[Derivative]] | ImageProblem] = {}
     misses = []
     for key, job in jobs.items():
-        manifest = store / key / "manifest.json"
-        if manifest.exists():
-            results[key] = [Derivative(d["label"], d["fmt"], d["width"], d["height"], store / key / d["file"])
-                            for d in json.loads(manifest.read_text(encoding="utf-8"))]
+        cached = _read_manifest(store / key)
+        if cached:
+            results[key] = cached
             published.cached += 1
         else:
-            misses.append(job)
-    for key, outcome in _encode(misses, store, progress):
+            misses.append((job.original, store / key, key))
+    for key, outcome in _parallel(_work, misses, progress):
         results[key] = outcome
         if not isinstance(outcome, ImageProblem):
             published.processed += 1
 
     for key, job in jobs.items():
         outcome = results[key]
-        for kind, entry_id, name, stem, index_in_list in job.places:
-            source = collection.sources[(kind, entry_id)]
-            entry = collection.entry(kind, entry_id)
-            item = entry.media[index_in_list]
-            field_name = "poster" if item.kind == VIDEO_KIND else "file"
+        for place in job.places:
+            _report(collection, place, outcome if isinstance(outcome, ImageProblem) else outcome[0], diagnostics)
             if isinstance(outcome, ImageProblem):
-                diagnostics.add(_problem(source, index_in_list, field_name, name, outcome))
                 continue
-            image = _published_image(outcome, kind, entry_id, stem, published)
+            image = _published_image(outcome[1], place, published)
+            item = collection.entry(place.kind, place.entry_id).media[place.position]
             if item.kind == VIDEO_KIND:
-                video = published.items[(kind, entry_id, item.file or item.url or "")]
-                published.items[(kind, entry_id, item.file or item.url or "")] = PublishedVideo(video.site_path, video.url, image)
+                key_of_video = (place.kind, place.entry_id, item.file or item.url or "")
+                video = published.items[key_of_video]
+                published.items[key_of_video] = PublishedVideo(video.site_path, video.url, image)
             else:
-                published.items[(kind, entry_id, name)] = image
+                published.items[(place.kind, place.entry_id, place.name)] = image
     # a video without its own poster shows the entry's first image
     for (kind, entry_id, name), item in list(published.items.items()):
         if isinstance(item, PublishedVideo) and item.poster is None:
@@ -142,22 +153,83 @@ def publish_media(collection: Collection, cache_dir: Path, diagnostics: Diagnost
     return published
 
 
-def _media_items(collection: Collection):
-    """(kind, entry id, position, media item, resolved image file, its published stem, a local
-    video's published stem) for every medium of every entry. The files are those
-    Collection.media_path resolves (inside the content folder; None for what load_collection
-    refused), and the stems come from them, never from the `file:` text."""
+def inspect_media(collection: Collection, cache_dir: Path | None = None,
+                  progress=None) -> tuple[Diagnostics, dict[tuple[str, str, int], ImageFacts]]:
+    """What publish_media would report, without publishing anything: every local video checked,
+    every image read in full through the build's own decoder (images.inspect_image), so `check`
+    refuses exactly what the build would refuse, in the same words. With the build's cache, an
+    image the build has published, or an earlier check has read, is known by its content digest
+    and not read again. Returns the diagnostics and, by (kind, entry id, position), the facts of
+    every image that can be published (a video's poster for a video)."""
+    diagnostics = Diagnostics()
+    store = cache_dir / "images" if cache_dir else None
+    items = _media(collection)
+    for item in items:
+        if item.video:
+            problem = _video_problem(item.video.path)
+            if problem:
+                _report(collection, item.video, problem, diagnostics)
+
+    index = _DigestIndex(cache_dir / "digests.json" if cache_dir else None, save=bool(cache_dir))
+    jobs = _jobs(collection, items, index, diagnostics)
+    results: dict[str, ImageFacts | ImageProblem] = {}
+    misses = []
+    for key, job in jobs.items():
+        facts = _known_facts(store / key) if store else None
+        if facts:
+            results[key] = facts
+        else:
+            misses.append((job.original, store / key if store else None, key))
+    for key, outcome in _parallel(_inspect_work, misses, progress, minimum=INSPECT_PARALLEL_FROM):
+        results[key] = outcome
+
+    facts_by_place: dict[tuple[str, str, int], ImageFacts] = {}
+    for key, job in jobs.items():
+        for place in job.places:
+            _report(collection, place, results[key], diagnostics)
+            if isinstance(results[key], ImageFacts):
+                facts_by_place[(place.kind, place.entry_id, place.position)] = results[key]
+    return diagnostics, facts_by_place
+
+
+def _jobs(collection: Collection, items: list[_Item], index: _DigestIndex, diagnostics: Diagnostics) -> dict[str, _Job]:
+    """The images to read, one job per distinct content (the same photo twice is read once)."""
+    jobs: dict[str, _Job] = {}
+    settings = hashlib.sha256(SETTINGS.encode()).hexdigest()[:8]
+    for item in items:
+        if item.image is None:
+            continue
+        try:
+            digest = index.digest(item.image.path)
+        except OSError as exc:
+            _report(collection, item.image, ImageProblem(f"无法读取：{exc.strerror or exc}", f"cannot be read: {exc.strerror or exc}"), diagnostics)
+            continue
+        key = f"{digest}-{settings}"
+        jobs.setdefault(key, _Job(item.image.path, key, [])).places.append(item.image)
+    index.save()
+    return jobs
+
+
+def _media(collection: Collection) -> list[_Item]:
+    """Every medium of every entry, with the files it names (those load_collection refused are
+    left out: Collection.media_path gives None for them, and nothing here opens them)."""
+    found: list[_Item] = []
     for (kind, entry_id), _source in sorted(collection.sources.items()):
         entry = collection.entry(kind, entry_id)
-        items = getattr(entry, "media", None) or []
-        images = [collection.media_path(kind, entry_id, (i.poster if i.kind == VIDEO_KIND else i.file) or "") for i in items]
-        videos = [collection.media_path(kind, entry_id, i.file) if i.kind == VIDEO_KIND and i.file else None for i in items]
-        image_stems = published_stems(collection.root, [path for path in images if path])
-        video_stems = published_stems(collection.root, [path for path in videos if path])
-        for position, item in enumerate(items):
-            image, video = images[position], videos[position]
-            yield (kind, entry_id, position, item, image, image_stems[image] if image else None,
-                   video_stems[video] if video else None)
+        named = []
+        for position, media in enumerate(getattr(entry, "media", None) or []):
+            video = media.kind == VIDEO_KIND
+            image_field, image_name = ("poster", media.poster) if video else ("file", media.file)
+            image_path = collection.media_path(kind, entry_id, image_name) if image_name else None
+            video_path = collection.media_path(kind, entry_id, media.file) if video and media.file else None
+            named.append((position, media, image_field, image_name, image_path, video_path))
+        image_stems = published_stems(collection.root, [n[4] for n in named if n[4]])
+        video_stems = published_stems(collection.root, [n[5] for n in named if n[5]])
+        for position, media, image_field, image_name, image_path, video_path in named:
+            image = _Place(kind, entry_id, position, image_field, image_name, image_path, image_stems[image_path]) if image_path else None
+            video = _Place(kind, entry_id, position, "file", media.file, video_path, video_stems[video_path]) if video_path else None
+            found.append(_Item(kind, entry_id, position, media, image, video))
+    return found
 
 
 # Characters that never go into a published name: path separators, what Windows refuses, what a
@@ -201,32 +273,41 @@ def published_stems(root: Path, paths: list[Path]) -> dict[Path, str]:
     return stems
 
 
-def _video(collection, kind, entry_id, item, published, diagnostics, source, position, stem) -> PublishedVideo:
-    if not item.file:
-        return PublishedVideo(None, item.url, None)
-    original = collection.media_path(kind, entry_id, item.file)
-    if original is None:  # refused by load_collection
-        return PublishedVideo(None, None, None)
+def _video_key(item: _Item) -> tuple[str, str, str]:
+    return item.kind, item.entry_id, item.media.file or item.media.url or ""
+
+
+def _video_problem(path: Path) -> ImageProblem | None:
     try:
-        check_mp4(original)
+        check_mp4(path)
     except ImageProblem as problem:
-        diagnostics.add(_problem(source, position, "file", item.file, problem))
-        return PublishedVideo(None, None, None)
+        return problem
     except OSError as exc:
-        diagnostics.add(_problem(source, position, "file", item.file, ImageProblem(f"无法读取：{exc}", f"cannot be read: {exc}")))
+        return ImageProblem(f"无法读取：{exc.strerror or exc}", f"cannot be read: {exc.strerror or exc}")
+    return None
+
+
+def _video(collection: Collection, item: _Item, published: PublishedMedia, diagnostics: Diagnostics) -> PublishedVideo:
+    if not item.media.file:
+        return PublishedVideo(None, item.media.url, None)
+    if item.video is None:  # refused by load_collection
         return PublishedVideo(None, None, None)
-    site_path = urls.media(kind, entry_id, f"{stem}.mp4")
-    published.files.append((site_path, original))
+    problem = _video_problem(item.video.path)
+    if problem:
+        _report(collection, item.video, problem, diagnostics)
+        return PublishedVideo(None, None, None)
+    site_path = urls.media(item.kind, item.entry_id, f"{item.video.stem}.mp4")
+    published.files.append((site_path, item.video.path))
     return PublishedVideo(site_path, None, None)
 
 
-def _published_image(derivatives: list[Derivative], kind: str, entry_id: str, stem: str, published: PublishedMedia) -> PublishedImage:
+def _published_image(derivatives: list[Derivative], place: _Place, published: PublishedMedia) -> PublishedImage:
     sources: dict[str, list[tuple[int, str]]] = {"webp": [], "jpg": []}
     thumb: dict[str, str] = {}
     thumb_size = (0, 0)
     width = height = 0
     for d in derivatives:
-        site_path = urls.media(kind, entry_id, f"{stem}-{d.label}.{d.fmt}")
+        site_path = urls.media(place.kind, place.entry_id, f"{place.stem}-{d.label}.{d.fmt}")
         published.files.append((site_path, d.path))
         if d.label == "thumb":
             thumb[d.fmt] = site_path
@@ -240,45 +321,110 @@ def _published_image(derivatives: list[Derivative], kind: str, entry_id: str, st
     return PublishedImage(width, height, sources, thumb, thumb_size)
 
 
-def _problem(source, position: int, field_name: str, name: str, problem: ImageProblem):
-    loc = ("media", position, field_name)
-    hint = Bilingual(problem.hint_zh, problem.hint_en) if problem.hint_en else None
-    return error("media_unreadable", source.display, source.line_for(loc), f"media[{position + 1}].{field_name}",
-                 f"“{name}”{problem.zh}", f"'{name}': {problem.en}", hint)
+def _report(collection: Collection, place: _Place, outcome: ImageFacts | ImageProblem, diagnostics: Diagnostics) -> None:
+    """What the build and check both say about one file: why it cannot be published, or that
+    only the first frame of an animation (or page of a TIFF) is."""
+    source = collection.sources[(place.kind, place.entry_id)]
+    loc = ("media", place.position, place.field)
+    where = (source.display, source.line_for(loc), f"media[{place.position + 1}].{place.field}")
+    name = place.name
+    if isinstance(outcome, ImageProblem):
+        hint = Bilingual(outcome.hint_zh, outcome.hint_en) if outcome.hint_en else None
+        diagnostics.add(error("media_unreadable", *where, f"“{name}”{outcome.zh}", f"'{name}': {outcome.en}", hint))
+    elif outcome.animated:
+        diagnostics.add(warning("media_animated", *where,
+                                f"“{name}”是动图（{outcome.frames} 帧），网站只显示第一帧",
+                                f"'{name}' is an animation ({outcome.frames} frames); the site shows its first frame only",
+                                Bilingual("要播放动画，请转成 MP4 视频（kind: video）；只要静止画面，请另存为 JPEG 或 PNG",
+                                          "to show it moving, convert it to an MP4 video (kind: video); for a still picture, save it as JPEG or PNG")))
+    elif outcome.pages:
+        diagnostics.add(warning("media_pages", *where,
+                                f"“{name}”有 {outcome.frames} 页，网站只显示第一页",
+                                f"'{name}' has {outcome.frames} pages; the site shows the first only",
+                                Bilingual("其余各页请分别另存为图片后列入 media:", "save the other pages as images of their own and list them under media:")))
 
 
-# --- encoding, in parallel ---------------------------------------------------------------------
+# --- reading and encoding, in parallel ---------------------------------------------------------
+
+INSPECT_PARALLEL_FROM = 24  # check reads a JPEG at 1/8 scale in milliseconds: fewer are not worth a process pool
+
 
 def _work(job: tuple[Path, Path, str]):
     original, out_dir, key = job
     try:
-        derivatives = derive(original, out_dir, key)
+        facts, derivatives = derive(original, out_dir, key)
     except ImageProblem as problem:
         return key, problem
-    manifest = [{"label": d.label, "fmt": d.fmt, "width": d.width, "height": d.height, "file": d.path.name} for d in derivatives]
-    tmp = out_dir / f".manifest.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(manifest), encoding="utf-8")
-    os.replace(tmp, out_dir / "manifest.json")  # written last: a half-done folder is never a hit
-    return key, derivatives
+    manifest = {"facts": facts.as_json(),
+                "derivatives": [{"label": d.label, "fmt": d.fmt, "width": d.width, "height": d.height, "file": d.path.name}
+                                for d in derivatives]}
+    _write_json(out_dir / "manifest.json", manifest)  # written last: a half-done folder is never a hit
+    return key, (facts, derivatives)
 
 
-def _encode(misses: list[_Job], store: Path, progress):
-    if not misses:
+def _inspect_work(job: tuple[Path, Path | None, str]):
+    original, folder, key = job
+    try:
+        facts = inspect_image(original)
+    except ImageProblem as problem:
+        return key, problem
+    if folder is not None:
+        try:  # the cache only saves time: a read-only one must not fail the check
+            folder.mkdir(parents=True, exist_ok=True)
+            _write_json(folder / "facts.json", facts.as_json())
+        except OSError:
+            pass
+    return key, facts
+
+
+def _write_json(path: Path, data) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _read_manifest(folder: Path) -> tuple[ImageFacts, list[Derivative]] | None:
+    """A complete earlier encoding of this content with these settings, or None."""
+    try:
+        data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        facts = ImageFacts.from_json(data["facts"])
+        derivatives = [Derivative(str(d["label"]), str(d["fmt"]), int(d["width"]), int(d["height"]), folder / Path(str(d["file"])).name)
+                       for d in data["derivatives"]]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # absent, from an older version, or damaged
+        return None
+    if not derivatives or not all(d.path.is_file() for d in derivatives):
+        return None
+    return facts, derivatives
+
+
+def _known_facts(folder: Path) -> ImageFacts | None:
+    """What the build (manifest.json) or an earlier check (facts.json) learnt from this content."""
+    cached = _read_manifest(folder)
+    if cached:
+        return cached[0]
+    try:
+        return ImageFacts.from_json(json.loads((folder / "facts.json").read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _parallel(work, tasks: list[tuple], progress, minimum: int = 3):
+    """(key, outcome) of `work` for every task: in this process for a few, else across the cores."""
+    if not tasks:
         return
-    tasks = [(job.original, store / job.key, job.key) for job in misses]
     workers = min(len(tasks), os.cpu_count() or 1)
     bar = progress(len(tasks)) if progress else None
     try:
-        if workers < 2 or len(tasks) < 3:
+        if workers < 2 or len(tasks) < minimum:
             for task in tasks:
-                result = _work(task)
+                result = work(task)
                 if bar:
                     bar()
                 yield result
             return
         # "spawn": `mkdocs serve` builds from a thread, and forking a threaded process is unsafe
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            for result in pool.map(_work, tasks, chunksize=1):
+            for result in pool.map(work, tasks, chunksize=1):
                 if bar:
                     bar()
                 yield result
@@ -291,11 +437,13 @@ class _DigestIndex:
     """Content digests of originals, remembered by path, size and modification time, so a warm
     build does not read every photo again to learn that nothing changed."""
 
-    def __init__(self, path: Path):
-        self.path = path
+    def __init__(self, path: Path | None, save: bool = True):
+        self.path = path if save else None
         try:
-            self.known = json.loads(path.read_text(encoding="utf-8"))
+            self.known = json.loads(path.read_text(encoding="utf-8")) if path else {}
         except (OSError, ValueError):
+            self.known = {}
+        if not isinstance(self.known, dict):
             self.known = {}
         self.changed = False
 
@@ -303,7 +451,7 @@ class _DigestIndex:
         stat = original.stat()
         stamp = [stat.st_size, stat.st_mtime_ns]
         entry = self.known.get(str(original))
-        if entry and entry[:2] == stamp:
+        if isinstance(entry, list) and len(entry) == 3 and entry[:2] == stamp and isinstance(entry[2], str):
             return entry[2]
         hasher = hashlib.sha256()
         with open(original, "rb") as handle:
@@ -315,10 +463,12 @@ class _DigestIndex:
         return value
 
     def save(self) -> None:
-        if self.changed:
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(self.known), encoding="utf-8")
-            os.replace(tmp, self.path)
+        if self.changed and self.path:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                _write_json(self.path, self.known)
+            except OSError:  # a cache: the next run reads the photos again
+                pass
 
 
 def terminal_progress(label: str):
