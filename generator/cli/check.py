@@ -23,6 +23,7 @@ def run_check(project, paths: tuple[Path, ...] = ()) -> Diagnostics:
         collection, found = load_collection(project.content_dir, display_root=project.root, keep_partial=True)
         if collection is not None:
             found.extend(review(collection))
+        found.extend(_build_machine(project))
     if not paths:
         return found
     wanted = [path.resolve() for path in paths]
@@ -32,6 +33,24 @@ def run_check(project, paths: tuple[Path, ...] = ()) -> Diagnostics:
         if any(shown == path or shown.is_relative_to(path) for path in wanted):
             kept.add(diagnostic)
     return kept
+
+
+def _build_machine(project) -> list:
+    """What the build would refuse on this machine, though the content is fine: the fonts the
+    printed book needs, when mkdocs.yml puts the PDF on the downloads page."""
+    if "pdf" not in project.downloads:
+        return []
+    from ..diagnostics import Bilingual, error
+    from ..export.fonts import PrintFontError, print_fonts
+    from ..load import display_path
+
+    try:
+        print_fonts(project.templates_dir / "print")
+    except PrintFontError as exc:
+        return [error("print_fonts_missing", display_path(project.config_file, project.root), None, "downloads",
+                      exc.zh, exc.en, Bilingual("安装字体之前，生成网站（showcase build）会停止；也可从 downloads 中去掉 pdf",
+                                                "until they are installed the build (showcase build) stops; or take pdf out of downloads"))]
+    return []
 
 
 def as_json(diagnostics: Diagnostics) -> str:

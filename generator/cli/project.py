@@ -22,6 +22,7 @@ class Project:
     cache_dir: Path
     templates_dir: Path = Path("site_templates")
     site_url: str = ""
+    downloads: tuple[str, ...] = ()  # the formats the build makes for the downloads page
 
 
 def find_config(start: Path) -> Path | None:
@@ -51,7 +52,8 @@ def load_project(config_file: Path | None = None, content_dir: Path | None = Non
     return Project(config_file=config_file.resolve(), root=root,
                    content_dir=(root / content).resolve() if not Path(content).is_absolute() else Path(content).resolve(),
                    cache_dir=(root / options["cache_dir"]).resolve(),
-                   templates_dir=(root / options["templates_dir"]).resolve(), site_url=str(config.get("site_url") or ""))
+                   templates_dir=(root / options["templates_dir"]).resolve(), site_url=str(config.get("site_url") or ""),
+                   downloads=tuple(str(d) for d in options.get("downloads") or () if isinstance(d, str)))
 
 
 def environment_for(project: Project) -> dict[str, str]:

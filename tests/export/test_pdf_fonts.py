@@ -100,6 +100,23 @@ def test_a_build_without_the_cjk_fonts_fails_and_keeps_the_published_site(tmp_pa
 
 # --- the cache follows the fonts ----------------------------------------------------------------------
 
+def test_check_reports_the_missing_fonts_that_the_build_would_stop_for():
+    """`check` reports everything the build would refuse: here the machine, not the content."""
+    import json
+
+    with_fonts = showcase("check", "--format", "json", "--errors-only", lang="en")
+    assert with_fonts.returncode == 0, with_fonts.stdout
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        result = showcase("check", "--format", "json", "--errors-only", lang="en",
+                          env={"FONTCONFIG_FILE": str(fonts_conf(Path(folder), DEJAVU))})
+    assert result.returncode == 1, result.stdout + result.stderr
+    (item,) = json.loads(result.stdout)["diagnostics"]
+    assert (item["code"], item["file"], item["field"]) == ("print_fonts_missing", "mkdocs.yml", "downloads")
+    says_what_is_missing_and_how_to_install_it(item["message"]["zh"] + item["message"]["en"])
+
+
 @pytest.fixture
 def produce(sample_collection, tmp_path, monkeypatch):
     """produce_downloads(["pdf"]) under a fonts.conf: (the cache folder's name, made now); the
