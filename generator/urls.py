@@ -60,7 +60,10 @@ def page(entry_id: str) -> str:
 
 
 def media(kind: str, entry_id: str, name: str) -> str:
-    # Media are shared by both languages: one copy, at the root.
+    # Media are shared by both languages: one copy, at the root. `name` is one file name made by
+    # media.published_stems, never text from an entry: anything else is a bug, stopped here.
+    if not name or name.startswith(".") or "/" in name or "\\" in name or ".." in name:
+        raise ValueError(f"not a published file name: {name!r}")
     return f"media/{kind}/{entry_id}/{name}"
 
 
