@@ -34,7 +34,7 @@ def review(collection: Collection, cache_dir: Path | None = None) -> Diagnostics
     media, facts = inspect_media(collection, cache_dir)
     found.extend(media)
     found.extend(_media_problems(collection, facts))
-    for check in (_district_mismatches, _cases_without_photo):
+    for check in (_district_mismatches, _cases_without_photo, _too_long_for_a_cell):
         found.extend(check(collection))
     return found
 
@@ -48,7 +48,7 @@ def _missing_english(collection: Collection) -> Iterator[Diagnostic]:
 
 
 def _entries_with_media(collection: Collection):
-    for kind in ("excellent", "competition", "milestones"):
+    for kind in ("excellent", "competition", "milestones", "exhibitions"):
         for entry_id, entry in collection.table(kind).items():
             yield kind, entry_id, entry
 
@@ -113,3 +113,21 @@ def _cases_without_photo(collection: Collection) -> Iterator[Diagnostic]:
                       "the case has only placeholder images, no photograph" if only_placeholders else "the case has no photo",
                       Bilingual(f"把照片放进 {source.display.removesuffix('.yaml')}/ 并在 media: 下列出",
                                 f"put photos in {source.display.removesuffix('.yaml')}/ and list them under media:"))
+
+
+def _too_long_for_a_cell(collection: Collection) -> Iterator[Diagnostic]:
+    """The spreadsheet exports (entries.xlsx on the downloads page) cut a text longer than one
+    Excel cell holds and mark the cut; say so while it can still be shortened."""
+    from .authoring.sheets import EXCEL_CELL_LIMIT
+
+    for source, loc, text in collection.texts():
+        for lang in ("zh", "en"):
+            value = getattr(text, lang) or ""
+            if len(value) > EXCEL_CELL_LIMIT // 2 and len(value.encode("utf-16-le")) // 2 > EXCEL_CELL_LIMIT:
+                field = format_path((*loc, lang))
+                yield warning("too_long_for_a_cell", source.display, source.line_for(loc), field,
+                              f"文字超过 {EXCEL_CELL_LIMIT} 个字符，Excel 一个单元格放不下：导出的表格（entries.xlsx）会截断并标注",
+                              f"the text is longer than the {EXCEL_CELL_LIMIT} characters an Excel cell holds: the spreadsheet export "
+                              "(entries.xlsx) cuts it and marks the cut",
+                              Bilingual("网站和其他导出文件显示全文；如需表格里也完整，请缩短",
+                                        "the site and the other exports show it in full; shorten it if the spreadsheet needs it whole"))

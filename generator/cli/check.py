@@ -22,7 +22,7 @@ def run_check(project, paths: tuple[Path, ...] = ()) -> Diagnostics:
         bar.add_task("check", total=None)
         collection, found = load_collection(project.content_dir, display_root=project.root, keep_partial=True)
         if collection is not None:
-            found.extend(review(collection))
+            found.extend(review(collection, cache_dir=project.cache_dir))  # the build's image cache: known images are not read again
         found.extend(_build_machine(project))
     if not paths:
         return found

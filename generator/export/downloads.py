@@ -51,8 +51,11 @@ def _digest(collection: Collection, media: PublishedMedia, templates_dir: Path, 
     for source in sorted(collection.sources.values(), key=lambda s: str(s.path)):
         h.update(str(source.display).encode() + b"\0")
         h.update(source.path.read_bytes() if source.path.exists() else b"")
-    for site_path, _ in sorted(media.files):
-        h.update(site_path.encode() + b"\0")
+    for site_path, path in sorted(media.files):
+        # image copies are named by their original's digest; a video is its original, which a
+        # replacement under the same name changes only in size and time
+        info = Path(path).stat()
+        h.update(f"{site_path}\0{Path(path).name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
     code = sorted(CODE_DIR.glob("*.py")) + sorted((templates_dir / "print").rglob("*")) + [templates_dir / "strings.yaml"] \
         + sorted((templates_dir / "strings").glob("*.yaml"))
     for path in code:

@@ -177,3 +177,29 @@ def test_errors_only(broken_content):
     result = showcase("check", "--content", str(broken_content), "--errors-only", "--format", "json", lang="en")
     report = json.loads(result.stdout)
     assert report["diagnostics"] and all(d["severity"] == "error" for d in report["diagnostics"])
+
+
+def test_a_text_too_long_for_a_spreadsheet_cell_is_a_warning(tmp_path):
+    """entries.xlsx cuts a text past Excel's 32,767-character cell (and marks the cut): check says so."""
+    content = copy_content(tmp_path)
+    body = "长" * 20_000 + "🏙" * 7_000  # 34,000 characters as Excel counts them (an emoji is two)
+    path = _case(content, "long.yaml", GOOD_CASE.format(id="long") + f"body: {{zh: {body}}}\n")
+    code, report = check_json(content, str(path))
+    assert code == 0
+    (hit,) = [d for d in report["diagnostics"] if d["code"] == "too_long_for_a_cell"]
+    assert (hit["line"], hit["field"]) == (10, "body.zh") and "32767" in hit["message"]["en"]
+    short = _case(content, "short.yaml", GOOD_CASE.format(id="short") + f"body: {{zh: {'长' * 30_000}}}\n")
+    assert not [d for d in check_json(content, str(short))[1]["diagnostics"] if d["code"] == "too_long_for_a_cell"]
+
+
+def test_an_exhibition_image_without_alt_text_is_a_warning(tmp_path):
+    content = copy_content(tmp_path)
+    path = content / "exhibitions" / "2024-excellent-cases.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("    alt:")
+    end = text.index("\n", text.index("en:", start)) + 1  # the alt block: zh and en lines
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    code, report = check_json(content, str(path))
+    assert code == 0
+    (hit,) = [d for d in report["diagnostics"] if d["code"] == "missing_alt"]
+    assert hit["field"].startswith("media[") and hit["line"]

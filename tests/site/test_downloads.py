@@ -68,3 +68,23 @@ def test_a_rebuild_takes_the_downloads_from_the_cache(tmp_path):
     case.write_text(case.read_text(encoding="utf-8").replace("summary:", "# edited\nsummary:", 1), encoding="utf-8")
     third = build(content, tmp_path / "site", tmp_path / "cache")
     assert third.returncode == 0 and "downloads: made now" in third.stderr
+
+
+def test_a_video_replaced_under_the_same_name_makes_the_downloads_again(sample_collection, tmp_path):
+    """Image copies carry their original's digest in their names; a video is published as it is,
+    so the cache key must see its replacement (same name, new file)."""
+    import os
+
+    from generator.export.downloads import _digest
+    from generator.media import PublishedMedia
+    from tests.helpers import ROOT
+
+    video = tmp_path / "walk.mp4"
+    video.write_bytes(b"first cut")
+    media = PublishedMedia(files=[("media/excellent/x/walk.mp4", video)])
+    key = lambda: _digest(sample_collection, media, ROOT / "site_templates", ["json"], "", "2026-01-01")  # noqa: E731
+    first = key()
+    assert key() == first
+    video.write_bytes(b"the final cut, longer")
+    os.utime(video, ns=(1, 1))
+    assert key() != first
