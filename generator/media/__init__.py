@@ -27,6 +27,7 @@ from pathlib import Path
 from .. import urls
 from ..collection import Collection
 from ..content.models import Media
+from ..guard import working_on
 from ..diagnostics import Bilingual, Diagnostics, error, warning
 from .images import SETTINGS, Derivative, ImageFacts, ImageProblem, derive, inspect_image
 from .video import check_mp4
@@ -352,7 +353,8 @@ INSPECT_PARALLEL_FROM = 24  # check reads a JPEG at 1/8 scale in milliseconds: f
 def _work(job: tuple[Path, Path, str]):
     original, out_dir, key = job
     try:
-        facts, derivatives = derive(original, out_dir, key)
+        with working_on(original):  # an unforeseen error names the photo (the mark survives the pool's pickling)
+            facts, derivatives = derive(original, out_dir, key)
     except ImageProblem as problem:
         return key, problem
     manifest = {"facts": facts.as_json(),
