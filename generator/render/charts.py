@@ -81,29 +81,44 @@ def figure(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
+def _width(ch: str) -> float:
+    """One character's rough width in ems (see text_width)."""
+    if unicodedata.east_asian_width(ch) in ("W", "F"):
+        return 1.0
+    if ch in " .,:;'’|!iIjlft()[]":
+        return 0.3
+    if ch.isupper() or ch in "mwMW²":
+        return 0.72
+    return 0.6  # DejaVu Sans, the widest common fallback, averages about this
+
+
 def text_width(text: str, size: float) -> float:
     """Rough rendered width of `text` in the system sans-serif at `size` (wide CJK glyphs are one
     em; Latin letters and digits a little over half). Only used for layout margins."""
     width = 0.0
     for ch in text:
-        if unicodedata.east_asian_width(ch) in ("W", "F"):
-            width += 1.0
-        elif ch in " .,:;'’|!iIjlft()[]":
-            width += 0.3
-        elif ch.isupper() or ch in "mwMW²":
-            width += 0.72
-        else:
-            width += 0.6  # DejaVu Sans, the widest common fallback, averages about this
+        width += _width(ch)
     return width * size
+
+
+def _fitting(text: str, size: float, room: float, after: float = 0.0) -> int:
+    """How many leading characters of `text` fit in `room` with `after` ems to follow them. One
+    pass (a name may be thousands of characters long: shortening it a character at a time and
+    measuring it again took minutes), summed in the same order as text_width, so the cut is the
+    same to the last bit."""
+    width = 0.0
+    for index, ch in enumerate(text):
+        width += _width(ch)
+        if (width + after) * size > room:
+            return index
+    return len(text)
 
 
 def _fit(text: str, size: float, room: float) -> str:
     """`text`, shortened with an ellipsis if it would need more than `room`."""
     if text_width(text, size) <= room:
         return text
-    while text and text_width(text + "…", size) > room:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    return text[: _fitting(text, size, room, after=_width("…"))].rstrip() + "…"
 
 
 def _wrap(text: str, size: float, room: float, max_lines: int = 2) -> list[str]:
@@ -112,9 +127,7 @@ def _wrap(text: str, size: float, room: float, max_lines: int = 2) -> list[str]:
     lines: list[str] = []
     rest = text.strip()
     while rest and len(lines) < max_lines - 1 and text_width(rest, size) > room:
-        cut = len(rest)
-        while cut > 1 and text_width(rest[:cut], size) > room:
-            cut -= 1
+        cut = max(_fitting(rest, size, room), 1)
         space = rest.rfind(" ", 0, cut + 1)
         if space > 0:
             cut = space

@@ -1,0 +1,57 @@
+"""What the property tests found, kept as plain tests (each ran against the fix), and fixed
+examples of the strings the strategies draw from."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from .checks import check_content
+from .strategies import PAYLOADS, Content, every_hole
+
+
+def test_a_competition_site_name_of_60000_characters_draws_the_statistics_charts_in_linear_time(property_workspace):
+    """The floor-area chart wraps and shortens each site's name to fit: it cut a character at a
+    time and measured the whole rest again, so an 8,000-character name took 12 s per chart and a
+    32,000-character one over three minutes (a 1 MB entry file: hours). Now one pass."""
+    root, image, cache = property_workspace
+    content = Content.plain(**{"competition/hostile-site.yaml:name": {"zh": "长" * 60_000, "en": "W" * 60_000},
+                               "competition/hostile-site.yaml:street": {"zh": "街" * 30_000 + " 道", "en": "s" * 30_000}})
+    started = time.monotonic()
+    check_content(content, root / "long-name", image, cache, formats=[])
+    assert time.monotonic() - started < 60
+
+
+@pytest.mark.parametrize("shift", [0, 1, 2])
+def test_every_payload_in_every_field(property_workspace, shift):
+    """Every string of strategies.PAYLOADS in some field, Chinese and English, through the whole
+    comparison (pages, maps, search records, exports): the examples Hypothesis starts from."""
+    root, image, cache = property_workspace
+    values = []
+    for number, (_name, _loc, hole) in enumerate(every_hole()):
+        zh = PAYLOADS[(number * 3 + shift) % len(PAYLOADS)] + " 字"
+        en = PAYLOADS[(number * 3 + shift + 1) % len(PAYLOADS)]
+        values.append(zh if hole.kind == "words" else {"zh": zh, "en": en})
+    check_content(Content(values), root / f"payloads-{shift}", image, cache)
+
+
+@pytest.mark.parametrize("where", ["excellent/hostile-case.yaml:title", "documents.yaml:documents[1].title",
+                                   "exhibitions/hostile-exhibition.yaml:rooms[1].items[1].caption"])
+@pytest.mark.parametrize("blank", ["", " \u3000 ", "\x0b\x1b\x00", {"zh": "\t", "en": "English only"}])
+def test_a_blank_chinese_text_is_an_error_at_its_field(property_workspace, where, blank):
+    root, image, cache = property_workspace
+    content = Content.plain(**{where: blank})
+    content.broken = (Content.hole(where), "blank")
+    hostile, sentinel = check_content(content, root / "blank", image, cache, formats=[])
+    assert not hostile.ok and sentinel is None
+
+
+def test_a_lone_surrogate_is_an_error_at_its_line(property_workspace):
+    """YAML writes a lone surrogate as the escape \\uD800, which the loader's YAML reader refuses:
+    a syntax error with the file and line, never a traceback or a broken export."""
+    root, image, cache = property_workspace
+    content = Content.plain(**{"milestones/hostile-milestone.yaml:title": {"zh": "半个\ud800字符", "en": "x"}})
+    hostile, _ = check_content(content, root / "surrogate", image, cache, formats=[])
+    (error,) = hostile.diagnostics.errors
+    assert error.code == "yaml_syntax" and error.file == "cases/milestones/hostile-milestone.yaml" and error.line
