@@ -168,10 +168,12 @@
   });
 
   // --- results ------------------------------------------------------------------------------
-  const decoder = document.createElement("textarea");
-  function decode(html) {
-    decoder.innerHTML = html; // a textarea parses its content as text: entities are decoded, no tag is made
-    return decoder.value;
+  /* Pagefind escapes only < and > of the page's text when it makes an excerpt (its
+     loadFragment: content.replace(/</g, "&lt;").replace(/>/g, "&gt;")), not &: undoing exactly
+     that gives the text back. Decoding every entity would show a text that reads "&copy;" or
+     "&amp;" as "©" or "&". (A text that itself reads "&lt;" is indistinguishable from "<".) */
+  function decode(escaped) {
+    return escaped.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
   }
 
   function span(className, text) {
