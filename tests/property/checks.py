@@ -45,9 +45,10 @@ def check_diagnostics(found, content: Content) -> None:
             continue
         assert d.line and d.field, f"an error names its line and field: {text}"
         assert name not in unreadable, f"an error in a file that cannot be read: {text}"
-        fields = blanks.get(name, set())
+        fields = blanks.get(name, {})
         match = next((f for f in fields if d.field == f or d.field.startswith(f + ".")), None)
         assert match is not None, f"an unexpected error: {text}"
+        assert d.line in fields[match], f"the error names line {d.line}, the text is on {fields[match]}: {text}"
         matched_blanks.add((name, match))
     assert set(unreadable) == matched_files, f"files refused without an error: {set(unreadable) - matched_files}"
     missing = {(name, f) for name, fields in blanks.items() for f in fields} - matched_blanks

@@ -317,16 +317,37 @@ class Content:
                 out[name] = "yaml_syntax"
         return out
 
-    def blank_fields(self) -> dict[str, set[str]]:
-        """File name -> the fields (as diagnostics name them) that must be reported blank."""
-        out: dict[str, set[str]] = {}
+    def blank_fields(self) -> dict[str, dict[str, set[int]]]:
+        """File name -> {field (as diagnostics name it): its possible lines} of the texts that
+        must be reported blank."""
+        out: dict[str, dict[str, set[int]]] = {}
         unreadable = self.unreadable_files()
         for number, (name, loc, hole) in enumerate(every_hole()):
             if name in unreadable or hole.kind == "words":
                 continue
             if self.shown(number)[0] is None:
-                out.setdefault(name, set()).add(format_path(loc))
+                out.setdefault(name, {})[format_path(loc)] = self.lines_of(number)
         return out
+
+    def lines_of(self, number: int) -> set[int]:
+        """The lines of hole `number`'s key and of its zh key, counted in line feeds as editors
+        count them (YAML readers also count U+2028, U+2029 and U+0085 as line breaks)."""
+        name, loc, _hole = every_hole()[number]
+        text = self.yaml_texts()[name]
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        found = set()
+        for part in (*loc, "zh"):
+            if isinstance(node, yaml.MappingNode):
+                pair = next(((k, v) for k, v in node.value if k.value == part), None)
+                if pair is None:
+                    break
+                found.add(text.count("\n", 0, pair[0].start_mark.index) + 1)
+                node = pair[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                node = node.value[part]
+            else:
+                break
+        return found
 
     def substitutions(self) -> dict[str, str]:
         """Token of the sentinel twin -> the text the hostile folder shows in its place."""
