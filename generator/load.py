@@ -7,7 +7,9 @@ at `cases/x.yaml:12` for any problem they find.
 
 from __future__ import annotations
 
+import bisect
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +64,18 @@ class SourceFile:
         return self.lines.get((), 1)
 
 
+# YAML counts U+2028 and U+2029 (and NEL) as line breaks; editors and people do not. When a file
+# has them, lines are counted from the line feeds before a position instead.
+_LINE_FEEDS: ContextVar[list[int] | None] = ContextVar("line_feeds", default=None)
+
+
+def _line(mark) -> int:
+    feeds = _LINE_FEEDS.get()
+    if feeds is None:
+        return mark.line + 1
+    return bisect.bisect_left(feeds, mark.index) + 1
+
+
 class _DuplicateKey(Exception):
     def __init__(self, key: str, line: int, first_line: int):
         self.key, self.line, self.first_line = key, line, first_line
@@ -113,6 +127,10 @@ def read_yaml(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnosti
     # Raw control characters (pasted from Word or WeChat) stop YAML's reader with a message that
     # names no line. They are removed here, with a warning for each line that had them (its field
     # is named once the file is parsed); the file itself is left as it is.
+    # Line breaks as YAML reads them (CR LF and a lone CR are one break), before anything else
+    # looks at lines: the control-character pass below works line by line.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     raw_removed: dict[int, list[str]] = {}
     if UNWANTED.search(text):
         kept_lines = []
@@ -123,6 +141,8 @@ def read_yaml(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnosti
             kept_lines.append(cleaned)
         text = "\n".join(kept_lines)
 
+    feeds = [m.start() for m in re.finditer("\n", text)] if ("\u2028" in text or "\u2029" in text) else None
+    token = _LINE_FEEDS.set(feeds)
     loader = _Loader(text)
     cleaned_values: list[tuple[Loc, int, list[str]]] = []
     try:
@@ -130,7 +150,7 @@ def read_yaml(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnosti
         if node is None:
             return None, [error("empty_file", shown, 1, None, "文件为空", "the file is empty",
                                 Bilingual("可复制一个现有条目作为模板", "copy an existing entry as a starting point"))]
-        lines: dict[Loc, int] = {(): node.start_mark.line + 1}
+        lines: dict[Loc, int] = {(): _line(node.start_mark)}
         data = _to_python(loader, node, (), lines, set(), cleaned_values)
     except _DuplicateKey as exc:
         return None, [error("duplicate_key", shown, exc.line, exc.key,
@@ -149,6 +169,7 @@ def read_yaml(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnosti
         return None, [error("yaml_syntax", shown, None, None, f"YAML 格式错误：{exc}", f"YAML syntax error: {exc}")]
     finally:
         loader.dispose()
+        _LINE_FEEDS.reset(token)
     found = [_removed_warning(shown, line, loc, removed) for loc, line, removed in cleaned_values]
     if raw_removed:
         by_line = _deepest_loc_by_line(lines)
@@ -178,9 +199,9 @@ def _to_python(loader, node, loc: Loc, lines: dict[Loc, int], seen: set[int],
     # The composer resolves an alias to the very node object it names; meeting a node twice
     # therefore means an alias. Refusing them rules out "billion laughs" expansion too.
     if id(node) in seen:
-        raise _AliasUsed(lines.get(loc, node.start_mark.line + 1))
+        raise _AliasUsed(lines.get(loc, _line(node.start_mark)))
     seen.add(id(node))
-    line = node.start_mark.line + 1
+    line = _line(node.start_mark)
     if len(loc) > MAX_DEPTH:
         raise _BadValue("too_deep", line, loc[:3], f"内容嵌套超过 {MAX_DEPTH} 层",
                         f"the content is nested more than {MAX_DEPTH} levels deep",
@@ -191,10 +212,10 @@ def _to_python(loader, node, loc: Loc, lines: dict[Loc, int], seen: set[int],
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise _BadValue("yaml_key", key_node.start_mark.line + 1, loc, "字段名必须是一段文字", "a field name must be plain text",
+                raise _BadValue("yaml_key", _line(key_node.start_mark), loc, "字段名必须是一段文字", "a field name must be plain text",
                                 Bilingual("写成“字段: 值”，例如 title: 标题", "write 'field: value', e.g. title: …"))
             key = _scalar(loader, key_node, loc, cleaned)
-            key_line = key_node.start_mark.line + 1
+            key_line = _line(key_node.start_mark)
             if key in out:
                 raise _DuplicateKey(str(key), key_line, lines[loc + (key,)])
             lines[loc + (key,)] = key_line
@@ -203,7 +224,7 @@ def _to_python(loader, node, loc: Loc, lines: dict[Loc, int], seen: set[int],
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, item in enumerate(node.value):
-            lines[loc + (index,)] = item.start_mark.line + 1
+            lines[loc + (index,)] = _line(item.start_mark)
             items.append(_to_python(loader, item, loc + (index,), lines, seen, cleaned))
         return items
     return _scalar(loader, node, loc, cleaned)
@@ -212,7 +233,7 @@ def _to_python(loader, node, loc: Loc, lines: dict[Loc, int], seen: set[int],
 def _scalar(loader, node, loc: Loc, cleaned: list[tuple[Loc, int, list[str]]]) -> Any:
     """One scalar as Python data: text cleaned of control characters (YAML's escapes such as
     "\\v" or "\\e" let them through the reader), numbers and dates checked before they are built."""
-    line = node.start_mark.line + 1
+    line = _line(node.start_mark)
     if node.tag == _STR_TAG:  # most values: skip the generic constructor (a third of load time)
         value, removed = clean_text(node.value)
         if removed:
@@ -241,7 +262,7 @@ def _scalar(loader, node, loc: Loc, cleaned: list[tuple[Loc, int, list[str]]]) -
 
 def _unsupported_tag(node, loc: Loc) -> _BadValue:
     tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-    return _BadValue("yaml_tag", node.start_mark.line + 1, loc, f"不支持 YAML 标记 {tag}", f"the YAML tag {tag} is not supported",
+    return _BadValue("yaml_tag", _line(node.start_mark), loc, f"不支持 YAML 标记 {tag}", f"the YAML tag {tag} is not supported",
                      Bilingual("去掉以 ! 开头的标记，直接写文字或数字", "remove the tag starting with ! and write the text or number itself"))
 
 
@@ -273,7 +294,7 @@ def _syntax_error(shown: str, exc: yaml.MarkedYAMLError, text: str) -> Diagnosti
     context = exc.context or ""
     if exc.context_mark and ("flow" in context or "quoted" in context or ("end" in problem and "stream" in problem)):
         mark = exc.context_mark
-    line = mark.line + 1 if mark else None
+    line = _line(mark) if mark else None
     source_lines = text.splitlines()
     # libyaml and PyYAML word errors differently: look at the offending line itself for tabs.
     if line and 0 < line <= len(source_lines) and "\t" in source_lines[line - 1]:

@@ -57,8 +57,6 @@ def test_a_lone_surrogate_is_an_error_at_its_line(property_workspace):
     assert error.code == "yaml_syntax" and error.file == "cases/milestones/hostile-milestone.yaml" and error.line
 
 
-@pytest.mark.xfail(strict=True, reason="generator/load.py (reported to its owner): the loader removes control "
-                   "characters line by line and turns the CR of a CRLF line ending into a second line break")
 def test_a_windows_file_with_a_control_character_keeps_its_text_and_its_line_numbers(tmp_path):
     """Found by test_loading.py: in a file saved with Windows line endings (CRLF), a line holding a
     control character got an extra line break: a quoted title folded over two lines read "a\\nb"
@@ -85,8 +83,6 @@ def test_a_windows_file_with_a_control_character_keeps_its_text_and_its_line_num
     assert collection.sources[("excellent", "hostile-case")].line_for(("summary",)) == 7
 
 
-@pytest.mark.xfail(strict=True, reason="generator/load.py (reported to its owner): YAML's reader counts U+2028 and "
-                   "U+2029 as line breaks, so every line number after one is too high")
 def test_a_line_separator_in_a_text_leaves_the_line_numbers_after_it_right(property_workspace):
     """Found by the property test: a title with U+2028 and U+2029 (LINE and PARAGRAPH SEPARATOR,
     which text copied from some programs carries) made the loader report every later line two too
