@@ -236,17 +236,19 @@ class _Book:
         return Markup('<span class="fallback" lang="zh-Hans">{}</span><span class="fallback-mark">{}</span>').format(
             text.zh, self.t("export_fallback_inline", lang))
 
-    def block(self, text: Text | None, lang: Lang) -> Markup:
-        """Markdown in `lang`, sanitised. Missing English: a note in a bilingual book, else the
+    def block(self, text: Text | None, lang: Lang, markdown: bool = True) -> Markup:
+        """Markdown in `lang`, sanitised (or, with `markdown=False`, plain text as one paragraph,
+        as the site shows a summary). Missing English: a note in a bilingual book, else the
         Chinese, marked."""
         if text is None:
             return Markup("")
+        html = self._html if markdown else (lambda value: Markup("<p>{}</p>").format(value))
         if text.has(lang):
-            return Markup(self._html(text.get(lang)))
+            return Markup(html(text.get(lang)))
         if self.both:
             return Markup('<p class="pending">{}</p>').format(self.t("fallback_badge", lang))
         return Markup('<div class="fallback-block" lang="zh-Hans"><p class="fallback-badge" lang="{}">{}</p>{}</div>').format(
-            HTML_LANG[lang], self.t("fallback_badge", lang), Markup(self._html(text.zh)))
+            HTML_LANG[lang], self.t("fallback_badge", lang), Markup(html(text.zh)))
 
     def _html(self, markdown: str) -> str:
         html = self._markdown.get(markdown)

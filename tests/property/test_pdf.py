@@ -104,9 +104,8 @@ def test_the_printed_collection_prints_css_and_html_as_text(property_workspace):
     check_pdf(content, root / "pdf-fixed", image, cache)
 
 
-@pytest.mark.xfail(strict=True, reason="site_templates/print/_macros.html (reported): the summary is printed as Markdown")
 def test_a_case_summary_is_printed_as_text(property_workspace):
-    """The site shows a case's summary as text; the book renders it as Markdown, so "#REF!" prints
+    """The site shows a case's summary as text; the book rendered it as Markdown, so "#REF!" printed
     as a heading "REF!" and "<b>粗体</b>" in bold."""
     root, image, cache = property_workspace
     summary = {"zh": "#REF! <b>粗体</b>", "en": "#1 **not bold** <b>x</b>"}
