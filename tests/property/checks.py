@@ -8,6 +8,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+from generator.collection import load_collection
 from generator.render.markdown import render_markdown
 
 from .pipeline import (
@@ -88,7 +89,32 @@ def compare_runs(content: Content, sentinel: Run, hostile: Run) -> None:
     compare_maps(compare, sentinel, hostile)
     compare_records(compare, sentinel, hostile)
     compare_exports(compare, sentinel, hostile)
+    if "xlsx" in hostile.exports:
+        exported_workbook_imports_unchanged(hostile)
     no_canary(hostile)
+
+
+def exported_workbook_imports_unchanged(hostile: Run) -> None:
+    """entries.xlsx reads back with `showcase import --update` and changes nothing: every text
+    cell was stored as the text itself (a formula-like text too), except a text cut to Excel's
+    cell limit, which the import refuses rather than write back cut."""
+    from generator.authoring.importer import apply_changes, plan_import
+    from generator.authoring.sheets import TRUNCATED_MARK
+
+    (workbook,) = hostile.exports["xlsx"]
+    cut = {(c.parent.title, c.coordinate) for c in xlsx_cells(workbook).values()
+           if isinstance(c.value, str) and c.value.endswith(TRUNCATED_MARK)}
+    result = plan_import(workbook, hostile.collection, hostile.content, None, update=True, skip_invalid=True)
+    for problem in result.problems:
+        assert (problem.sheet, f"{problem.letter}{problem.row}") in cut, f"the exported workbook does not import: {problem.format('en')}"
+    assert all(c.action == "update" for c in result.changes), "the export names the entries it came from"
+    before = {(source.display, loc): (text.zh, text.en) for source, loc, text in hostile.collection.texts()}
+    apply_changes(result.changes)  # the last use of this folder
+    collection, diagnostics = load_collection(hostile.content, display_root=hostile.content.parent)
+    assert collection is not None, [d.format("en") for d in diagnostics.errors]
+    after = {(source.display, loc): (text.zh, text.en) for source, loc, text in collection.texts()}
+    changed = {key: (before.get(key), after.get(key)) for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
+    assert not changed, f"importing the exported workbook changes texts: {list(changed.items())[:3]}"
 
 
 def no_entry_text_compiled(sentinel: Run) -> None:

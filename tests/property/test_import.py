@@ -61,11 +61,13 @@ def workbooks(draw) -> dict:
     return cells
 
 
-def write_workbook(path: Path, cells: dict) -> None:
+def write_workbook(path: Path, cells: dict) -> set[tuple[str, int]]:
+    """Write the workbook; returns the (sheet, column) of the cells stored as formulas."""
     from openpyxl import Workbook
 
     book = Workbook()
     book.remove(book.active)
+    formulas = set()
     for sheet in SHEETS:
         ws = book.create_sheet(sheet.title)
         fixed = FIXED[sheet.title]
@@ -78,9 +80,12 @@ def write_workbook(path: Path, cells: dict) -> None:
                 cell.value = as_excel_writes(text)
                 if not formula:
                     cell.data_type = "s"  # typed as text: '=1+1 in Excel
+                if cell.data_type == "f":  # (a lone "=" stays text)
+                    formulas.add((sheet.title, number))
             elif key in fixed and column.loc[-1] != "+" or (column.loc == ("types", "+") and number == 9):
                 ws.cell(row=2, column=number, value=fixed.get(key))
     book.save(path)
+    return formulas
 
 
 def check_import(root: Path, image: Path, cells: dict) -> None:
@@ -92,9 +97,8 @@ def check_import(root: Path, image: Path, cells: dict) -> None:
     media = root / "photos"
     small_jpeg(media / "photo.jpg")
     workbook = root / "districts.xlsx"
-    write_workbook(workbook, cells)
+    formulas = write_workbook(workbook, cells)
     result = plan_import(workbook, collection, content, media)  # never raises
-    formulas = {(sheet, number) for sheet, row in cells.items() for number, (_t, formula) in row.items() if formula}
     for problem in result.problems + result.warnings:
         for lang in ("zh", "en"):
             assert problem.format(lang)

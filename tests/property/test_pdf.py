@@ -11,7 +11,7 @@ import subprocess
 import unicodedata
 from pathlib import Path
 
-from hypothesis import assume, given
+from hypothesis import Phase, assume, given, settings
 
 from .checks import assert_no_canary_in_input, check_content
 from .profiles import settings_for
@@ -23,10 +23,6 @@ from .strategies import CANARY, TOKEN, Content, contents
 _KEPT = re.compile(r"[^0-9A-Za-z\u4e00-\u9fff!\"#$%&'()*+,./:;<=>?@\[\\\]^_`{|}~]")
 _BIDI = {"R", "AL", "AN", "RLE", "RLO", "LRE", "LRO", "PDF", "RLI", "LRI", "FSI", "PDI"}
 SHORT = 60  # a text this short sits on one page (a longer one may be split by a running header)
-# Reported to the owner of site_templates/print/: the book prints a case's summary as Markdown
-# (block()), where the site shows it as text. Until that changes the summary is compared as the
-# Markdown it is printed as; test_a_case_summary_is_printed_as_text below fails while it is so.
-PRINTED_AS_MARKDOWN = ["excellent/hostile-case.yaml:summary", "excellent/hostile-plain.yaml:summary"]
 
 
 def kept(text: str) -> str:
@@ -66,21 +62,26 @@ def check_pdf(content: Content, root: Path, image: Path, cache: Path) -> None:
     assert CANARY not in got_text and "SSTI49" not in got_text
     printed = kept(got_text)
     substitutions = content.substitutions()
+    # right-to-left text, or a bidi control, reorders what stands beside it in its paragraph
+    # (other fields, labels): pdftotext then gives no text in writing order
+    in_order = all(readable(text) for text in substitutions.values())
+    tokens = set(TOKEN.findall(want_text)) - content.markdown_tokens() if in_order else set()  # Markdown prints as formatted
     checked = 0
-    markdown = content.markdown_tokens() | {f"Qz{Content.hole(where):04d}{part}Q" for where in PRINTED_AS_MARKDOWN for part in "ze"}
-    for token in set(TOKEN.findall(want_text)) - markdown:  # Markdown prints as formatted
+    for token in tokens:
         text = substitutions[token]
         short = kept(text)
         if short and len(short) <= SHORT and readable(text):
             assert short in printed, f"the PDF does not print {text!r} ({token})"
             checked += 1
-    assert checked or not any(len(kept(t)) <= SHORT and readable(t) and kept(t) for t in substitutions.values())
+    assert checked or not tokens or not any(len(kept(t)) <= SHORT and kept(t) for t in substitutions.values())
     for link in pdf_links(got):
         assert re.match(r"(https?|mailto):", link), f"a link to {link!r} in the PDF"
     assert set(pdf_links(want)) <= set(pdf_links(got)), "the book's own links"
 
 
-@settings_for(3)
+# Without shrinking: laying out two books per example, Hypothesis needed over five minutes to
+# shrink a failure. The failing example is printed as found (and can be replayed with its blob).
+@settings(settings_for(3), phases=[Phase.explicit, Phase.reuse, Phase.generate])
 @given(content=contents())
 def test_the_printed_collection_prints_hostile_text_as_text(property_workspace, content):
     assume(assert_no_canary_in_input(content))
@@ -113,3 +114,18 @@ def test_a_case_summary_is_printed_as_text(property_workspace):
     hostile, _ = check_content(content, root / "pdf-summary", image, cache, formats=["pdf"])
     printed = kept(pdf_text(hostile.exports["pdf"][0]))
     assert kept(summary["zh"]) in printed and kept(summary["en"]) in printed
+
+
+@pytest.mark.xfail(strict=True, reason="reported: an unterminated bidi override in one field reverses the text "
+                   "printed after it (a cited section, labels); texts need their embeddings closed or isolated")
+def test_a_bidi_override_in_a_title_does_not_reverse_the_text_after_it(property_workspace):
+    """A document title starting with U+202E (RIGHT-TO-LEFT OVERRIDE) and no U+202C to end it
+    reverses the cited section printed after it in the book: "（人民坊 1.2）" comes out as
+    "（2.1 坊民人）". The site has the same paragraphs (<cite>title</cite>（section）), and so do the
+    case cards (district · street · year)."""
+    root, image, cache = property_workspace
+    content = Content.plain(**{"documents.yaml:documents[1].title": {"zh": "\u202e文件 Document", "en": "\u202eDocument"},
+                               "excellent/hostile-case.yaml:sources[1].section": "人民坊 1.2"})
+    hostile, _ = check_content(content, root / "pdf-bidi", image, cache, formats=["pdf"])
+    printed = kept(pdf_text(hostile.exports["pdf"][0]))
+    assert "人民坊1.2" in printed and "坊民人" not in printed, "the section is printed in its own order"
