@@ -8,6 +8,8 @@ applied. Existing entries change only with `update`, and only in the cells that 
 
 from __future__ import annotations
 
+import copy
+
 import datetime as dt
 import difflib
 import math
@@ -404,7 +406,9 @@ def plan_import(workbook: Path, collection: Collection, content_dir: Path, media
             else:
                 path = collection.sources[(row.sheet.kind, row.entry_id)].path
                 existing_docs[key] = yamledit.load(path)
-                base = _plain(existing_docs[key])
+                # validated as the build will read it (PyYAML, YAML 1.1), not as the round-trip
+                # editor does (YAML 1.2: `section: 1e5` is a number there, text to the build)
+                base = copy.deepcopy(collection.sources[(row.sheet.kind, row.entry_id)].data)
         _validate_row(row, base)
         if row.entry_id and key in seen:
             row.problem("id", f"与第 {seen[key].number} 行的编号相同（{row.entry_id}）",
@@ -500,15 +504,6 @@ def plan_import(workbook: Path, collection: Collection, content_dir: Path, media
         document = yamledit.load(source.path)
         result.changes.append(_media_only_change(key, source.path, document, items))
     return result
-
-
-def _plain(document: Any) -> Any:
-    """ruamel's commented types as plain dicts/lists (for validation)."""
-    if isinstance(document, dict):
-        return {str(k): _plain(v) for k, v in document.items()}
-    if isinstance(document, list):
-        return [_plain(v) for v in document]
-    return document
 
 
 def _is_example(row: Row) -> bool:

@@ -19,8 +19,24 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 Loc = tuple[str | int, ...]
 
 
+def _resolves_to_other_than_text(text: str) -> bool:
+    """Whether the project's loader (PyYAML: YAML 1.1) would read `text`, written plain, as
+    something else than text: yes/no/on/off, 1:20, 1e5… ruamel.yaml speaks YAML 1.2 and would
+    write `title: yes` plain, which the build reads as True."""
+    import yaml as pyyaml
+
+    return pyyaml.resolver.Resolver().resolve(pyyaml.ScalarNode, text, (True, False)) != "tag:yaml.org,2002:str"
+
+
+def _represent_str(representer, data: str):
+    if _resolves_to_other_than_text(data):
+        return representer.represent_scalar("tag:yaml.org,2002:str", data, style="'")
+    return representer.represent_str(data)
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
+    yaml.representer.add_representer(str, _represent_str)
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap a long Chinese line
     yaml.indent(mapping=2, sequence=4, offset=2)  # "media:\n  - file: x", the layout of our files

@@ -309,3 +309,16 @@ def test_typed_text_goes_through_import_and_export_as_typed(template, empty_cont
     with zipfile.ZipFile(out) as archive:
         assert all(b"<f>" not in archive.read(n) and b"<f " not in archive.read(n)
                    for n in archive.namelist() if n.startswith("xl/worksheets/"))
+
+
+@pytest.mark.parametrize("text", ["yes", "No", "on", "OFF", "1:20", "~", "null", "1e5", "0x1F", "2024-02-30", ".inf", "12_000"])
+def test_a_text_the_loader_would_read_as_something_else_is_written_quoted(tmp_path, text):
+    """The round-trip editor speaks YAML 1.2 and wrote `street: yes` plain; the loader (YAML 1.1)
+    read it back as True, and `1:20` as the number 80."""
+    from generator.authoring import yamledit
+    from generator.load import read_yaml
+
+    path = tmp_path / "entry.yaml"
+    yamledit.write(path, yamledit.dumps(yamledit.plain({"street": {"zh": text}, "note": text})))
+    source, problems = read_yaml(path, tmp_path)
+    assert not problems and source.data == {"street": {"zh": text}, "note": text}

@@ -96,8 +96,6 @@ def test_a_line_separator_in_a_text_leaves_the_line_numbers_after_it_right(prope
     check_content(content, root / "line-separator", image, cache, formats=[])
 
 
-@pytest.mark.xfail(strict=True, reason="generator/authoring (reported to its owner): the import reads entry files "
-                   "with a YAML 1.2 parser, the loader with YAML 1.1; `section: 1e5` is text to one, a number to the other")
 def test_an_exported_workbook_imports_into_entries_whose_texts_look_like_numbers(property_workspace):
     """Found by the export -> import round trip of the property test: a cited section written
     1e5 (text to the loader, which reads YAML 1.1: `showcase check` accepts it) is the number
