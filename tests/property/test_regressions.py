@@ -105,3 +105,19 @@ def test_an_exported_workbook_imports_into_entries_whose_texts_look_like_numbers
     content = Content.plain(**{"excellent/hostile-case.yaml:sources[1].section": "1e5"})
     assert "section: 1e5" in content.yaml_texts()["excellent/hostile-case.yaml"]
     check_content(content, root / "yaml-versions", image, cache, formats=["xlsx"])
+
+
+@pytest.mark.xfail(strict=True, reason="generator/load.py (reported to its owner): U+FDD0 stands in for removed "
+                   "control characters while YAML reads a file, and every U+FDD0 is then taken out of every value")
+def test_a_noncharacter_in_a_text_is_kept_or_reported(tmp_path):
+    """Found by the import and translation round trips: since the loader uses U+FDD0 as its
+    placeholder, a text holding one loses it without a warning, and a photo credit of just U+FDD0,
+    accepted by `showcase import`, makes a file the build refuses ("zh must not be empty")."""
+    from generator.load import read_yaml
+
+    path = tmp_path / "entry.yaml"
+    path.write_text('title: "示例\\ufdd0"\ncredit: "\\ufdd0"\n', encoding="utf-8")
+    source, diagnostics = read_yaml(path, tmp_path)
+    kept = source.data == {"title": "示例\ufdd0", "credit": "\ufdd0"}
+    reported = {d.field for d in diagnostics} >= {"title", "credit"}
+    assert kept or reported, (source.data, [d.format("en") for d in diagnostics])
