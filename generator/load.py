@@ -64,6 +64,10 @@ class SourceFile:
         return self.lines.get((), 1)
 
 
+# Stands in for a raw control character while YAML reads the file: a non-character (never in text
+# people send), printable to YAML, taken out of every value afterwards.
+_PLACEHOLDER = "\ufdd0"
+
 # YAML counts U+2028 and U+2029 (and NEL) as line breaks; editors and people do not. When a file
 # has them, lines are counted from the line feeds before a position instead.
 _LINE_FEEDS: ContextVar[list[int] | None] = ContextVar("line_feeds", default=None)
@@ -124,21 +128,27 @@ def read_yaml(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnosti
                             Bilingual("请在编辑器中以 UTF-8 编码另存（Excel/记事本常用 GBK）",
                                       "save it as UTF-8 in your editor (Excel and Notepad often use GBK)"))]
 
-    # Raw control characters (pasted from Word or WeChat) stop YAML's reader with a message that
-    # names no line. They are removed here, with a warning for each line that had them (its field
-    # is named once the file is parsed); the file itself is left as it is.
     # Line breaks as YAML reads them (CR LF and a lone CR are one break), before anything else
     # looks at lines: the control-character pass below works line by line.
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Raw control characters (pasted from Word or WeChat) stop YAML's reader with a message that
+    # names no line. Each becomes a placeholder that YAML reads as an ordinary character (so a
+    # value keeps its meaning: `section: <U+202E>1.2` stays text, where removing the character
+    # would turn it into a number), and the placeholder is removed from the values once they are
+    # read; in the indentation, where it would change the structure, the character is dropped.
+    # One warning for each line that had them (its field is named once the file is parsed); the
+    # file itself is left as it is.
     raw_removed: dict[int, list[str]] = {}
     if UNWANTED.search(text):
         kept_lines = []
         for number, line_text in enumerate(text.split("\n"), start=1):
-            cleaned, removed = clean_text(line_text) if UNWANTED.search(line_text) else (line_text, [])
-            if removed:
-                raw_removed[number] = removed
-            kept_lines.append(cleaned)
+            if UNWANTED.search(line_text):
+                raw_removed[number] = clean_text(line_text)[1]
+                body = line_text.lstrip(" \t" + "".join(set(UNWANTED.findall(line_text))))
+                indent = UNWANTED.sub("", line_text[: len(line_text) - len(body)])
+                line_text = indent + UNWANTED.sub(_PLACEHOLDER, body)
+            kept_lines.append(line_text)
         text = "\n".join(kept_lines)
 
     feeds = [m.start() for m in re.finditer("\n", text)] if ("\u2028" in text or "\u2029" in text) else None
@@ -235,7 +245,8 @@ def _scalar(loader, node, loc: Loc, cleaned: list[tuple[Loc, int, list[str]]]) -
     "\\v" or "\\e" let them through the reader), numbers and dates checked before they are built."""
     line = _line(node.start_mark)
     if node.tag == _STR_TAG:  # most values: skip the generic constructor (a third of load time)
-        value, removed = clean_text(node.value)
+        value = node.value.replace(_PLACEHOLDER, "") if _PLACEHOLDER in node.value else node.value  # warned per line
+        value, removed = clean_text(value)
         if removed:
             cleaned.append((loc, line, removed))
         return value

@@ -2,8 +2,8 @@
 
 Text arrives pasted from Word, WeChat and PDFs, or from district spreadsheets. Some of it carries
 characters nobody can see and no file format wants: C0 and C1 control characters (vertical tab,
-ESC, form feed, NUL…; tab and line breaks are kept), lone UTF-16 surrogates and the two
-non-characters U+FFFE/U+FFFF. XML (XLSX, DOCX, the sitemap) cannot hold them at all, a terminal
+ESC, form feed, NUL…; tab and line breaks are kept), bidirectional overrides and isolates, lone
+UTF-16 surrogates and the two non-characters U+FFFE/U+FFFF. XML (XLSX, DOCX, the sitemap) cannot hold them at all, a terminal
 runs ESC sequences, and a surrogate cannot even be written as UTF-8.
 
 The decision is made once, here, and applied where text enters: the YAML loader and the
@@ -16,8 +16,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Everything XML 1.0 refuses, plus DEL and the C1 block, which XML allows but no one means to type.
-UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Everything XML 1.0 refuses, plus DEL and the C1 block, which XML allows but no one means to type,
+# plus the bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): one
+# left open in a title reverses everything printed after it on the page or in the book (a cited
+# section, a label), and they make text read otherwise than it is ("Trojan source"). The plain
+# direction marks U+200E/U+200F, which close nothing, are kept.
+UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 
 
 def describe(char: str) -> str:
