@@ -66,7 +66,14 @@ class SourceFile:
 
 # Stands in for a raw control character while YAML reads the file: a non-character (never in text
 # people send), printable to YAML, taken out of every value afterwards.
-_PLACEHOLDER = "\ufdd0"
+_PLACEHOLDER = "\ufdd0"  # a non-character, itself unwanted (content/clean.py): never kept in a value
+_PLACEHOLDER_NAME = describe(_PLACEHOLDER)
+_RAW_LINES: ContextVar[frozenset[int]] = ContextVar("raw_lines", default=frozenset())
+
+
+def _has_raw_line(node) -> bool:
+    raw = _RAW_LINES.get()
+    return any(line in raw for line in range(_line(node.start_mark), _line(node.end_mark) + 1))
 
 # YAML counts U+2028 and U+2029 (and NEL) as line breaks; editors and people do not. When a file
 # has them, lines are counted from the line feeds before a position instead.
@@ -153,6 +160,7 @@ def read_yaml(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnosti
 
     feeds = [m.start() for m in re.finditer("\n", text)] if ("\u2028" in text or "\u2029" in text) else None
     token = _LINE_FEEDS.set(feeds)
+    raw_token = _RAW_LINES.set(frozenset(raw_removed))
     loader = _Loader(text)
     cleaned_values: list[tuple[Loc, int, list[str]]] = []
     try:
@@ -180,6 +188,7 @@ def read_yaml(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnosti
     finally:
         loader.dispose()
         _LINE_FEEDS.reset(token)
+        _RAW_LINES.reset(raw_token)
     found = [_removed_warning(shown, line, loc, removed) for loc, line, removed in cleaned_values]
     if raw_removed:
         by_line = _deepest_loc_by_line(lines)
@@ -245,8 +254,10 @@ def _scalar(loader, node, loc: Loc, cleaned: list[tuple[Loc, int, list[str]]]) -
     "\\v" or "\\e" let them through the reader), numbers and dates checked before they are built."""
     line = _line(node.start_mark)
     if node.tag == _STR_TAG:  # most values: skip the generic constructor (a third of load time)
-        value = node.value.replace(_PLACEHOLDER, "") if _PLACEHOLDER in node.value else node.value  # warned per line
-        value, removed = clean_text(value)
+        value, removed = clean_text(node.value)
+        if removed and _PLACEHOLDER_NAME in removed and _has_raw_line(node):
+            removed = [r for r in removed if r != _PLACEHOLDER_NAME]  # a stand-in: its line is warned about
+
         if removed:
             cleaned.append((loc, line, removed))
         return value

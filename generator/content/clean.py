@@ -20,8 +20,9 @@ import unicodedata
 # plus the bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): one
 # left open in a title reverses everything printed after it on the page or in the book (a cited
 # section, a label), and they make text read otherwise than it is ("Trojan source"). The plain
-# direction marks U+200E/U+200F, which close nothing, are kept.
-UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+# direction marks U+200E/U+200F, which close nothing, are kept. And the non-characters U+FDD0-U+FDEF,
+# "never for interchange": the loader uses U+FDD0 as its placeholder for a removed character.
+UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 
 
 def describe(char: str) -> str:

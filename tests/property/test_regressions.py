@@ -107,8 +107,6 @@ def test_an_exported_workbook_imports_into_entries_whose_texts_look_like_numbers
     check_content(content, root / "yaml-versions", image, cache, formats=["xlsx"])
 
 
-@pytest.mark.xfail(strict=True, reason="generator/load.py (reported to its owner): U+FDD0 stands in for removed "
-                   "control characters while YAML reads a file, and every U+FDD0 is then taken out of every value")
 def test_a_noncharacter_in_a_text_is_kept_or_reported(tmp_path):
     """Found by the import and translation round trips: since the loader uses U+FDD0 as its
     placeholder, a text holding one loses it without a warning, and a photo credit of just U+FDD0,
