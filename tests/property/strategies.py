@@ -291,7 +291,7 @@ class Content:
     def as_read(self, number: int):
         """The value of hole `number` as YAML hands it to the loader (None: the file does not parse)."""
         name, loc, _hole = every_hole()[number]
-        data = _read(self.yaml_texts()[name])
+        data = read_as_loader(self.yaml_texts()[name])
         if data is None:
             return None
         for part in loc:
@@ -313,7 +313,7 @@ class Content:
         for name, text in self.yaml_texts().items():
             if len(text.encode("utf-8")) > MAX_FILE_BYTES:
                 out[name] = "file_too_large"
-            elif _read(text) is None:
+            elif read_as_loader(text) is None:
                 out[name] = "yaml_syntax"
         return out
 
@@ -390,10 +390,24 @@ def _put(data, loc: tuple, value) -> None:
     data[loc[-1]] = value
 
 
-def _read(text: str):
+_STAND_IN = "\ufdd0"  # unwanted itself: taken out of every value with the rest
+
+
+def read_as_loader(text: str):
+    """The file as the loader reads it: a raw unwanted character (a bidi control, U+FDD0…, which
+    YAML writers leave as they are) is taken out of its value without changing what the value is
+    (`section: <U+202E>1.2` stays the text 1.2), so it stands in while YAML reads the line."""
+    if UNWANTED.search(text):
+        lines = []
+        for line in text.split("\n"):
+            if UNWANTED.search(line):
+                body = line.lstrip(" \t" + "".join(set(UNWANTED.findall(line))))
+                line = UNWANTED.sub("", line[: len(line) - len(body)]) + UNWANTED.sub(_STAND_IN, body)
+            lines.append(line)
+        text = "\n".join(lines)
     try:
-        return yaml.load(UNWANTED.sub("", text), Loader=yaml.CSafeLoader)
-    except yaml.YAMLError:
+        return yaml.load(text, Loader=yaml.CSafeLoader)
+    except (yaml.YAMLError, ValueError, OverflowError):  # 2024-02-30 is a timestamp YAML cannot build
         return None
 
 
