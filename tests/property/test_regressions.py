@@ -135,3 +135,27 @@ def test_a_character_removed_inside_a_block_text_is_reported_with_its_field(tmp_
     assert source.data == {"body": {"zh": "first\nsecond\n"}, "street": {"zh": "one\ntwo"}}
     assert sorted((d.line, d.field) for d in diagnostics) == [(4, "body.zh"), (8, "street.zh")], \
         [d.format("en") for d in diagnostics]
+
+
+@pytest.mark.xfail(strict=True, reason="generator/load.py (reported to its owner): a raw NEL (U+0085) is a line break "
+                   "to YAML, but the loader takes it out before YAML reads the file, keeping the next line's indentation")
+def test_a_raw_next_line_character_reads_as_yaml_reads_it_so_an_import_changes_no_other_text(tmp_path):
+    """Found by the translation round trip: YAML writers put U+0085 (NEXT LINE) into a quoted text
+    as a line break followed by indentation. YAML reads 'a<NEL>      b' as "a b"; the loader read
+    "a      b", and the next `translations import` (which rewrites the file with a YAML library)
+    turned the untouched Chinese into "a b"."""
+    import yaml
+
+    from generator.authoring import yamledit
+    from generator.load import read_yaml
+
+    path = tmp_path / "entry.yaml"
+    path.write_text("title:\n  zh: 'a\x85      b'\n", encoding="utf-8")
+    source, _ = read_yaml(path, tmp_path)
+    before = source.data["title"]["zh"]
+    document = yamledit.load(path)
+    yamledit.set_text(document, ("title",), "en", "A")
+    path.write_text(yamledit.dumps(document), encoding="utf-8")
+    source, _ = read_yaml(path, tmp_path)
+    assert source.data["title"]["zh"] == before, (before, source.data["title"]["zh"])
+    assert before == yaml.safe_load("title:\n  zh: 'a\x85      b'\n")["title"]["zh"]
