@@ -2,7 +2,7 @@
 
 - "ci" (the default, what `make test` runs): derandomized, so every run tries the same examples and
   a failure is reproducible; few examples, sized so that tests/property runs in about two minutes
-  on two cores.
+  on two cores; the slow tests report a failure without shrinking it.
 - "long": random exploration, LONG_FACTOR times as many examples, failures kept in Hypothesis'
   database (.hypothesis/ in the project folder) and replayed first on the next run.
 
@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
-LONG_FACTOR = 40
+LONG_FACTOR = 25  # about 45 minutes on two cores
 
 _COMMON = dict(
     deadline=None,  # one example builds a whole site: its time says nothing
@@ -32,7 +32,12 @@ if PROFILE not in ("ci", "long"):
     raise RuntimeError(f"HYPOTHESIS_PROFILE={PROFILE!r}: the property tests know 'ci' and 'long'")
 
 
-def settings_for(ci_examples: int) -> settings:
-    """The profile's settings with `ci_examples` examples (LONG_FACTOR times as many when long)."""
+def settings_for(ci_examples: int, slow: bool = False) -> settings:
+    """The profile's settings with `ci_examples` examples (LONG_FACTOR times as many when long).
+    `slow`: an example takes seconds (a site, a book); the ci profile then does not shrink a
+    failure (that took over ten minutes) and prints it as found, replayable from its blob."""
     examples = ci_examples * LONG_FACTOR if PROFILE == "long" else ci_examples
+    if slow and PROFILE == "ci":
+        return settings(settings.get_profile(PROFILE), max_examples=examples,
+                        phases=[Phase.explicit, Phase.reuse, Phase.generate])
     return settings(settings.get_profile(PROFILE), max_examples=examples)

@@ -133,7 +133,7 @@ def check_import(root: Path, image: Path, cells: dict) -> None:
             assert got == want, f"{sheet.title} {column.zh}: {got!r:.200} where {want!r:.200} was typed"
 
 
-@settings_for(25)
+@settings_for(25, slow=True)
 @given(cells=workbooks())
 def test_hostile_cells_import_as_text_or_are_refused_at_their_cell(tmp_path_factory, cells):
     root = tmp_path_factory.mktemp("import")

@@ -11,7 +11,7 @@ import subprocess
 import unicodedata
 from pathlib import Path
 
-from hypothesis import Phase, assume, given, settings
+from hypothesis import assume, given
 
 from .checks import assert_no_canary_in_input, check_content
 from .profiles import settings_for
@@ -79,9 +79,7 @@ def check_pdf(content: Content, root: Path, image: Path, cache: Path) -> None:
     assert set(pdf_links(want)) <= set(pdf_links(got)), "the book's own links"
 
 
-# Without shrinking: laying out two books per example, Hypothesis needed over five minutes to
-# shrink a failure. The failing example is printed as found (and can be replayed with its blob).
-@settings(settings_for(3), phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@settings_for(3, slow=True)
 @given(content=contents())
 def test_the_printed_collection_prints_hostile_text_as_text(property_workspace, content):
     assume(assert_no_canary_in_input(content))

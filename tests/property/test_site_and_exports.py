@@ -20,7 +20,7 @@ from .profiles import settings_for
 from .strategies import contents
 
 
-@settings_for(20)
+@settings_for(20, slow=True)
 @given(content=contents())
 def test_hostile_text_is_text_everywhere_or_a_clean_diagnostic(property_workspace, content):
     assume(assert_no_canary_in_input(content))

@@ -33,7 +33,7 @@ def untranslated(draw) -> tuple[Content, list[str]]:
     return Content(values), english
 
 
-@settings_for(8)
+@settings_for(8, slow=True)
 @given(drawn=untranslated())
 def test_hostile_text_goes_through_the_translation_csv_and_back_as_typed(tmp_path_factory, drawn):
     content, english = drawn
