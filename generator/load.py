@@ -66,9 +66,12 @@ class SourceFile:
 
 # Stands in for a raw control character while YAML reads the file: a non-character (never in text
 # people send), printable to YAML, taken out of every value afterwards.
-_PLACEHOLDER = "\ufdd0"  # a non-character, itself unwanted (content/clean.py): never kept in a value
-_PLACEHOLDER_NAME = describe(_PLACEHOLDER)
+PLACEHOLDER = "\ufdd0"  # a non-character, itself unwanted (content/clean.py): never kept in a value
+PLACEHOLDER_NAME = describe(PLACEHOLDER)
+_RAW_UNWANTED = re.compile(UNWANTED.pattern.replace("\x7f-\x9f", "\x7f-\x84\x86-\x9f"))
+assert _RAW_UNWANTED.pattern != UNWANTED.pattern
 _RAW_LINES: ContextVar[frozenset[int]] = ContextVar("raw_lines", default=frozenset())
+_RAW_FIELDS: ContextVar[dict[int, Loc]] = ContextVar("raw_fields")
 
 
 def _has_raw_line(node) -> bool:
@@ -112,6 +115,37 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def neutralise(text: str) -> tuple[str, dict[int, list[str]]]:
+    """The file's text ready for a YAML parser, and what was taken out of each line.
+
+    Line breaks become what YAML reads (CR LF and a lone CR are one break) before anything looks
+    at lines. Raw control characters (pasted from Word or WeChat) stop YAML's reader with a
+    message that names no line. Each (but NEL, U+0085, which YAML reads as a line break and YAML
+    writers use as one: it is left to YAML) becomes a placeholder that YAML reads as an ordinary character (so a value keeps its
+    meaning: `section: <U+202E>1.2` stays text, where removing the character would turn it into
+    a number); the placeholder is taken out of the values once they are read (`without_placeholder`).
+    In the indentation, where it would change the structure, the character is dropped. The round-
+    trip editor (authoring/yamledit.py) reads files through this too, so both agree on every value."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    raw_removed: dict[int, list[str]] = {}
+    if _RAW_UNWANTED.search(text):
+        kept_lines = []
+        for number, line_text in enumerate(text.split("\n"), start=1):
+            if _RAW_UNWANTED.search(line_text):
+                raw_removed[number] = list(dict.fromkeys(describe(c) for c in _RAW_UNWANTED.findall(line_text)))
+                body = line_text.lstrip(" \t" + "".join(set(_RAW_UNWANTED.findall(line_text))))
+                indent = _RAW_UNWANTED.sub("", line_text[: len(line_text) - len(body)])
+                line_text = indent + _RAW_UNWANTED.sub(PLACEHOLDER, body)
+            kept_lines.append(line_text)
+        text = "\n".join(kept_lines)
+    return text, raw_removed
+
+
+def without_placeholder(value: str) -> str:
+    return value.replace(PLACEHOLDER, "") if PLACEHOLDER in value else value
+
+
 def read_yaml(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnostic]]:
     """Read one YAML file. Never raises for bad content: problems come back as diagnostics."""
     shown = display_path(path, root)
@@ -135,32 +169,13 @@ def read_yaml(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnosti
                             Bilingual("请在编辑器中以 UTF-8 编码另存（Excel/记事本常用 GBK）",
                                       "save it as UTF-8 in your editor (Excel and Notepad often use GBK)"))]
 
-    # Line breaks as YAML reads them (CR LF and a lone CR are one break), before anything else
-    # looks at lines: the control-character pass below works line by line.
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # Raw control characters (pasted from Word or WeChat) stop YAML's reader with a message that
-    # names no line. Each becomes a placeholder that YAML reads as an ordinary character (so a
-    # value keeps its meaning: `section: <U+202E>1.2` stays text, where removing the character
-    # would turn it into a number), and the placeholder is removed from the values once they are
-    # read; in the indentation, where it would change the structure, the character is dropped.
-    # One warning for each line that had them (its field is named once the file is parsed); the
-    # file itself is left as it is.
-    raw_removed: dict[int, list[str]] = {}
-    if UNWANTED.search(text):
-        kept_lines = []
-        for number, line_text in enumerate(text.split("\n"), start=1):
-            if UNWANTED.search(line_text):
-                raw_removed[number] = clean_text(line_text)[1]
-                body = line_text.lstrip(" \t" + "".join(set(UNWANTED.findall(line_text))))
-                indent = UNWANTED.sub("", line_text[: len(line_text) - len(body)])
-                line_text = indent + UNWANTED.sub(_PLACEHOLDER, body)
-            kept_lines.append(line_text)
-        text = "\n".join(kept_lines)
+    text, raw_removed = neutralise(text)
 
-    feeds = [m.start() for m in re.finditer("\n", text)] if ("\u2028" in text or "\u2029" in text) else None
+    feeds = [m.start() for m in re.finditer("\n", text)] if ("\u2028" in text or "\u2029" in text or "\x85" in text) else None
     token = _LINE_FEEDS.set(feeds)
     raw_token = _RAW_LINES.set(frozenset(raw_removed))
+    raw_fields: dict[int, Loc] = {}
+    fields_token = _RAW_FIELDS.set(raw_fields)
     loader = _Loader(text)
     cleaned_values: list[tuple[Loc, int, list[str]]] = []
     try:
@@ -189,9 +204,10 @@ def read_yaml(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnosti
         loader.dispose()
         _LINE_FEEDS.reset(token)
         _RAW_LINES.reset(raw_token)
+        _RAW_FIELDS.reset(fields_token)
     found = [_removed_warning(shown, line, loc, removed) for loc, line, removed in cleaned_values]
     if raw_removed:
-        by_line = _deepest_loc_by_line(lines)
+        by_line = {**_deepest_loc_by_line(lines), **raw_fields}  # a value spanning several lines: its field
         found += [_removed_warning(shown, line, by_line.get(line), removed) for line, removed in sorted(raw_removed.items())]
     return SourceFile(path=path, display=shown, data=data, lines=lines), found
 
@@ -246,6 +262,12 @@ def _to_python(loader, node, loc: Loc, lines: dict[Loc, int], seen: set[int],
             lines[loc + (index,)] = _line(item.start_mark)
             items.append(_to_python(loader, item, loc + (index,), lines, seen, cleaned))
         return items
+    raw = _RAW_LINES.get()
+    if raw:  # which value each line belongs to, for the lines a raw character was taken from
+        start, end = _line(node.start_mark), _line(node.end_mark)
+        for number in raw:
+            if start <= number <= end:
+                _RAW_FIELDS.get()[number] = loc
     return _scalar(loader, node, loc, cleaned)
 
 
@@ -255,8 +277,8 @@ def _scalar(loader, node, loc: Loc, cleaned: list[tuple[Loc, int, list[str]]]) -
     line = _line(node.start_mark)
     if node.tag == _STR_TAG:  # most values: skip the generic constructor (a third of load time)
         value, removed = clean_text(node.value)
-        if removed and _PLACEHOLDER_NAME in removed and _has_raw_line(node):
-            removed = [r for r in removed if r != _PLACEHOLDER_NAME]  # a stand-in: its line is warned about
+        if removed and PLACEHOLDER_NAME in removed and _has_raw_line(node):
+            removed = [r for r in removed if r != PLACEHOLDER_NAME]  # a stand-in: its line is warned about
 
         if removed:
             cleaned.append((loc, line, removed))

@@ -14,7 +14,11 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.scalarstring import (
+    FoldedScalarString, LiteralScalarString, PlainScalarString, ScalarString, SingleQuotedScalarString,
+)
+
+from ..load import neutralise, without_placeholder
 
 Loc = tuple[str | int, ...]
 
@@ -28,15 +32,36 @@ def _resolves_to_other_than_text(text: str) -> bool:
     return pyyaml.resolver.Resolver().resolve(pyyaml.ScalarNode, text, (True, False)) != "tag:yaml.org,2002:str"
 
 
+# ruamel writes these raw, as line breaks, even inside quotes; YAML then folds them (and the
+# indentation after them) into a space. Only double quotes carry them (as \L \P \N).
+_BREAKS = ("\u2028", "\u2029", "\x85")
+
+
 def _represent_str(representer, data: str):
+    if any(b in data for b in _BREAKS):
+        return representer.represent_scalar("tag:yaml.org,2002:str", str(data), style='"')
     if _resolves_to_other_than_text(data):
         return representer.represent_scalar("tag:yaml.org,2002:str", data, style="'")
     return representer.represent_str(data)
 
 
+def _keep_breaks(original):
+    """A representer for ruamel's own string types (quotes kept from the file): as it was,
+    unless it holds a character ruamel would write as a line break."""
+    def represent(representer, data):
+        if any(b in data for b in _BREAKS):
+            return representer.represent_scalar("tag:yaml.org,2002:str", str(data), style='"')
+        return original(representer, data)
+    return represent
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.representer.add_representer(str, _represent_str)
+    for kind in (SingleQuotedScalarString, PlainScalarString, FoldedScalarString, LiteralScalarString):
+        original = yaml.representer.yaml_representers.get(kind)
+        if original is not None:
+            yaml.representer.add_representer(kind, _keep_breaks(original))
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap a long Chinese line
     yaml.indent(mapping=2, sequence=4, offset=2)  # "media:\n  - file: x", the layout of our files
@@ -45,7 +70,26 @@ def _yaml() -> YAML:
 
 
 def load(path: Path) -> Any:
-    return _yaml().load(path.read_text(encoding="utf-8"))
+    """The file as the build reads it (load.neutralise: line breaks, raw control characters),
+    with everything around the values kept for writing it back. A raw control character the
+    build leaves out is left out of what is written back too."""
+    text, removed = neutralise(path.read_text(encoding="utf-8-sig"))
+    document = _yaml().load(text)
+    return _drop_placeholders(document) if removed else document
+
+
+def _drop_placeholders(node: Any) -> Any:
+    if isinstance(node, dict):
+        for key in list(node):
+            node[key] = _drop_placeholders(node[key])
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            node[index] = _drop_placeholders(item)
+    elif isinstance(node, str):
+        value = without_placeholder(node)
+        if value is not node and value != node:
+            return type(node)(value) if isinstance(node, ScalarString) else value
+    return node
 
 
 def dumps(document: Any) -> str:

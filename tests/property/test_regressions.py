@@ -121,8 +121,6 @@ def test_a_noncharacter_in_a_text_is_kept_or_reported(tmp_path):
     assert kept or reported, (source.data, [d.format("en") for d in diagnostics])
 
 
-@pytest.mark.xfail(strict=True, reason="generator/load.py (reported to its owner): a raw character removed from a "
-                   "line that continues a value (a | block, a quoted text over several lines) is reported without its field")
 def test_a_character_removed_inside_a_block_text_is_reported_with_its_field(tmp_path):
     """Found by the property test: bodies are written as `|` blocks, and a vertical tab or a bidi
     override pasted into their second line was reported as "x.yaml:4: invisible control
@@ -137,8 +135,6 @@ def test_a_character_removed_inside_a_block_text_is_reported_with_its_field(tmp_
         [d.format("en") for d in diagnostics]
 
 
-@pytest.mark.xfail(strict=True, reason="generator/load.py (reported to its owner): a raw NEL (U+0085) is a line break "
-                   "to YAML, but the loader takes it out before YAML reads the file, keeping the next line's indentation")
 def test_a_raw_next_line_character_reads_as_yaml_reads_it_so_an_import_changes_no_other_text(tmp_path):
     """Found by the translation round trip: YAML writers put U+0085 (NEXT LINE) into a quoted text
     as a line break followed by indentation. YAML reads 'a<NEL>      b' as "a b"; the loader read
