@@ -75,7 +75,31 @@ def load(path: Path) -> Any:
     build leaves out is left out of what is written back too."""
     text, removed = neutralise(path.read_text(encoding="utf-8-sig"))
     document = _yaml().load(text)
-    return _drop_placeholders(document) if removed else document
+    if removed:
+        document = _drop_placeholders(document)
+    import yaml as pyyaml
+
+    try:
+        as_built = pyyaml.load(text, Loader=getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader))
+    except (pyyaml.YAMLError, ValueError, OverflowError):
+        return document
+    return _as_the_build_reads(document, as_built)
+
+
+def _as_the_build_reads(node: Any, built: Any) -> Any:
+    """ruamel.yaml reads YAML 1.2, the build YAML 1.1: `1e5` or `1e309` is text to the build and
+    a number (100000.0, inf) to ruamel, which would write it back as a number (.inf). Where the
+    build reads text, the document holds that text."""
+    if isinstance(node, dict) and isinstance(built, dict):
+        for key in list(node):
+            if key in built:
+                node[key] = _as_the_build_reads(node[key], built[key])
+    elif isinstance(node, list) and isinstance(built, list) and len(node) == len(built):
+        for index, item in enumerate(node):
+            node[index] = _as_the_build_reads(item, built[index])
+    elif isinstance(built, str) and not isinstance(node, (str, dict, list)):
+        return built
+    return node
 
 
 def _drop_placeholders(node: Any) -> Any:

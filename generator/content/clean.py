@@ -33,7 +33,8 @@ def describe(char: str) -> str:
     except ValueError:
         name = {0x0B: "LINE TABULATION", 0x1B: "ESCAPE", 0x0C: "FORM FEED", 0x00: "NULL", 0x7F: "DELETE"}.get(code)
         if name is None:
-            name = "SURROGATE" if 0xD800 <= code <= 0xDFFF else "CONTROL"
+            name = ("SURROGATE" if 0xD800 <= code <= 0xDFFF else
+                    "NONCHARACTER" if 0xFDD0 <= code <= 0xFDEF or code in (0xFFFE, 0xFFFF) else "CONTROL")
     return f"U+{code:04X} ({name})"
 
 

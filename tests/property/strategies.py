@@ -390,28 +390,15 @@ def _put(data, loc: tuple, value) -> None:
     data[loc[-1]] = value
 
 
-_STAND_IN = "\ufdd0"  # unwanted itself: taken out of every value with the rest
-
-
-_RAW = re.compile(UNWANTED.pattern.replace("\x7f-\x9f", "\x7f-\x84\x86-\x9f"))  # NEL is a line break to YAML
-
-
 def read_as_loader(text: str):
-    """The file as the loader reads it: a raw unwanted character (a bidi control, U+FDD0…, which
-    YAML writers leave as they are) is taken out of its value without changing what the value is
-    (`section: <U+202E>1.2` stays the text 1.2), so it stands in while YAML reads the line; NEL
-    (U+0085) is left to YAML, which reads it as a line break, and so are CR LF and CR."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _RAW.search(text):
-        lines = []
-        for line in text.split("\n"):
-            if _RAW.search(line):
-                body = line.lstrip(" \t" + "".join(set(_RAW.findall(line))))
-                line = _RAW.sub("", line[: len(line) - len(body)]) + _RAW.sub(_STAND_IN, body)
-            lines.append(line)
-        text = "\n".join(lines)
+    """The file as the loader reads it (generator.load.neutralise: CR LF and CR are line breaks,
+    NEL is left to YAML, a raw unwanted character stands in while YAML reads its line, so
+    `section: <U+202E>1.2` stays the text 1.2); the stand-ins are taken out of the values with
+    the rest of the unwanted characters by `expected`."""
+    from generator.load import neutralise
+
     try:
-        return yaml.load(text, Loader=yaml.CSafeLoader)
+        return yaml.load(neutralise(text)[0], Loader=yaml.CSafeLoader)
     except (yaml.YAMLError, ValueError, OverflowError):  # 2024-02-30 is a timestamp YAML cannot build
         return None
 
