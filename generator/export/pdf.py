@@ -35,6 +35,7 @@ import hashlib
 import logging
 import os
 import tempfile
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -344,12 +345,27 @@ class _Book:
         return {"svg": svg, "location": loc}
 
     def _running(self, case: Case) -> str:
-        """The running head of the case's pages."""
-        return case.title.get(self.primary)
+        """The running head of the case's pages: the title, cut to what fits one line of the head
+        (a title of thousands of characters otherwise costs seconds per page to lay out)."""
+        return running_head(case.title.get(self.primary))
 
     def _bookmark(self, case: Case) -> str:
         titles = [case.title.get(lang) for lang in self.langs if case.title.has(lang)]
         return " / ".join(dict.fromkeys(titles or [case.title.zh]))
+
+
+RUNNING_HEAD_WIDTH = 38  # in full-width characters: 60% of the A4 text width at 7.5 pt
+
+
+def running_head(title: str, width: float = RUNNING_HEAD_WIDTH) -> str:
+    """`title` if it fits `width` full-width characters (a Latin letter counts about half),
+    else cut at a character boundary with an ellipsis."""
+    used = 0.0
+    for index, char in enumerate(title):
+        used += 1.0 if unicodedata.east_asian_width(char) in "WF" else 0.55
+        if used > width:
+            return title[:index].rstrip() + "…"
+    return title
 
 
 def _fetcher(read: Callable[[str], bytes]):

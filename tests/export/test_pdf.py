@@ -482,3 +482,33 @@ def test_photos_with_spaces_and_chinese_in_their_names_are_printed(tmp_path):
     listed = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
     images = [line for line in listed.splitlines()[2:] if line.split()[2] == "image"]
     assert len(images) == 4, listed  # before, after, 活动 1, plan: the lead photo and three more
+
+
+def test_a_very_long_title_is_printed_whole_and_cut_in_the_running_head(tmp_path):
+    """A title pasted with a whole paragraph in it (found by the property tests: 2,000 characters
+    took a minute to lay out, the running head being measured again on every page) is printed
+    whole under the case, and the running head of its later pages is cut to one line with `…`."""
+    from generator.collection import load_collection
+    from generator.export.pdf import running_head
+
+    root = tmp_path / "long"
+    content = copy_content(root)
+    title = "".join("社区生活圈行动方案十五分钟步行可达" for _ in range(60))  # 1,020 characters
+    (content / "excellent" / "test-long.yaml").write_text(
+        MINIMAL.replace("test-minimal", "test-long").replace('"测试<案例>&符号"', f'"{title}"'), encoding="utf-8")
+    collection, diagnostics = load_collection(content, display_root=root)
+    assert collection is not None, [d.format("en") for d in diagnostics]
+    job, pdf = export(collection, tmp_path, root / "cache", Selection(ids=("test-long",)), "zh")
+    texts = page_texts(pdf)
+    _, _, toc_end = toc_entries(page_texts(pdf, layout=True))
+    head = running_head(title)
+    assert head.endswith("…") and len(head) < 40
+    pages = texts[toc_end:]
+    assert len(pages) > 2, "the title fills more than a page"
+    assert all(norm(head) in norm(page) for page in pages)  # every page of the case, one line
+    book = norm(pages[0].split("\n")[0])  # the collection's name, the other running head
+    numbers = re.compile(r"^\s*\d+\s*$", re.M)  # the page numbers at the foot
+    body = "".join(norm(numbers.sub("", page)).replace(book, "", 1).replace(norm(head), "", 1) for page in pages)
+    assert norm(title) in body  # whole, around the running heads of the pages it spans
+    assert running_head("长宁区15分钟社区生活圈") == "长宁区15分钟社区生活圈"
+    assert running_head("x" * 200).endswith("…") and len(running_head("x" * 200)) <= 70
