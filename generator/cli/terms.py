@@ -18,11 +18,7 @@ class TermType(click.ParamType):
             return self.vocabulary.resolve(value)
         except UnknownTerm as exc:
             v = self.vocabulary
-            if exc.suggestions:
-                names = " / ".join(v.describe(t) for t in exc.suggestions)
-                hint = self.say(f"您是不是要写 {names}？", f"did you mean {names}?")
-            else:
-                hint = self.say(f"可选值：{v.listing(40)}", f"valid values: {v.listing(40)}")
+            hint = self.say(*v.unknown_hint(exc.suggestions))
             self.fail(self.say(f"“{value}”不是{v.noun_zh}；{hint}", f"'{value}' is not a {v.noun_en}; {hint}"), param, ctx)
 
 

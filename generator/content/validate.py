@@ -106,12 +106,7 @@ def _diagnostic(source: SourceFile, model: type[BaseModel], err: dict) -> Diagno
         vocabulary = getattr(reference(), ctx["vocabulary"])
         suggestions = [vocabulary[key] for key in ctx.get("suggestions", [])]
         shown = _value_text(ctx.get("value", value))
-        if suggestions:
-            names = " 或 ".join(vocabulary.describe(t) for t in suggestions)
-            names_en = " or ".join(vocabulary.describe(t) for t in suggestions)
-            hint = Bilingual(f"您是不是要写 {names}？", f"did you mean {names_en}?")
-        else:
-            hint = Bilingual(f"可选值：{vocabulary.listing()}", f"valid values: {vocabulary.listing()}")
+        hint = Bilingual(*vocabulary.unknown_hint(suggestions))
         return make(f"unknown_{vocabulary.name}", f"{shown} 不是{vocabulary.noun_zh}", f"{shown} is not a {vocabulary.noun_en}", hint)
     if kind == "invalid_date":
         shown = _value_text(ctx.get("value", value))
