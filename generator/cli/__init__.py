@@ -18,7 +18,7 @@ from .common import ZhHelpFormatter, lang_option
 
 
 def build_cli(lang: Lang) -> click.Group:
-    from . import check, export, new, sheets, site, translate
+    from . import check, export, new, sheets, site, translate, vocabulary
 
     say = Say(lang)
 
@@ -37,7 +37,7 @@ def build_cli(lang: Lang) -> click.Group:
     def cli() -> None:
         pass
 
-    for module in (new, check, sheets, translate, export, site):
+    for module in (new, check, vocabulary, sheets, translate, export, site):
         for command in module.commands(say):
             cli.add_command(command)
     return cli

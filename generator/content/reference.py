@@ -74,7 +74,13 @@ class Vocabulary:
 
     def spellings(self, term: Term) -> list[str]:
         """Every other way of writing `term` that is accepted (its short name and aliases)."""
-        return [s for s in dict.fromkeys((term.short, *term.aliases)) if s]
+        seen = {_norm(term.key), _norm(term.zh), _norm(term.en)}
+        out = []
+        for spelling in (term.short, *term.aliases):
+            if spelling and _norm(spelling) not in seen:
+                seen.add(_norm(spelling))
+                out.append(spelling)
+        return out
 
     # --- what messages say: one wording for the check, the import and the command line -------
 
@@ -175,10 +181,11 @@ class Reference:
     def vocabulary(self, name: str) -> Vocabulary | None:
         """The vocabulary called `name` in either language (district, 区, services, 服务…)."""
         wanted = _norm(name)
-        for vocabulary in self.vocabularies():
-            if wanted in {_norm(n) for n in (vocabulary.command, vocabulary.name, vocabulary.title_zh,
-                                             vocabulary.title_en, *vocabulary.names)}:
-                return vocabulary
+        for candidate in dict.fromkeys((wanted, wanted.removesuffix("s"))):  # awards, districts
+            for vocabulary in self.vocabularies():
+                if candidate in {_norm(n) for n in (vocabulary.command, vocabulary.name, vocabulary.title_zh,
+                                                    vocabulary.title_en, *vocabulary.names)}:
+                    return vocabulary
         return None
 
 
