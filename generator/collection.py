@@ -21,7 +21,7 @@ from .content.models import (
 )
 from .content.reference import Reference, reference
 from .content.validate import validate_entry
-from .diagnostics import Bilingual, Diagnostic, Diagnostics, error, format_path, warning
+from .diagnostics import Bilingual, Diagnostic, Diagnostics, error, format_path, info, warning
 from .guard import working_on
 from .load import SourceFile, display_path, read_yaml
 
@@ -381,13 +381,23 @@ def _check_plans(collection: Collection, diagnostics: Diagnostics) -> None:
             summed = sum(getattr(row, column) for row in plan.rows)
             if printed != summed:
                 mismatches.append(TotalMismatch(column, printed, summed))
-                # The site shows what the document prints; the difference is reported, never corrected.
-                diagnostics.add(warning("total_mismatch", source.display, source.line_for(("totals", column)),
-                                        f"totals.{column}",
-                                        f"文件印出的合计为 {printed}，但各行相加为 {summed}",
-                                        f"the printed total is {printed} but the rows add up to {summed}",
-                                        Bilingual("网站照原文显示合计并加注说明；如抄录有误请改正", "the site shows the printed total with a footnote; correct it only if it was mistyped")))
+        if mismatches:
+            diagnostics.add(_totals_notice(source, mismatches))
         collection.total_mismatches[plan.id] = mismatches
+
+
+def _totals_notice(source: SourceFile, mismatches: list[TotalMismatch]) -> Diagnostic:
+    """The site shows what the document prints (Annex 1 of the 2024 plan prints two 六艺亭 totals
+    that differ from its rows) with a footnote, and never corrects it: a note, once per plan, not a
+    warning that reads like a fault."""
+    first = mismatches[0]
+    field = f"totals.{first.column}" if len(mismatches) == 1 else "totals"
+    zh = "；".join(f"totals.{m.column} 印为 {m.printed}，各行相加为 {m.summed}" for m in mismatches)
+    en = "; ".join(f"totals.{m.column} is printed as {m.printed}, the rows add up to {m.summed}" for m in mismatches)
+    return info("total_mismatch", source.display, source.line_for(("totals", first.column)), field,
+                f"原文印出的合计与各行之和不同：{zh}", f"the document's printed totals differ from the sums of its rows: {en}",
+                Bilingual("网站照原文显示并加注说明，无需处理；只有抄录有误时才需改正",
+                          "the site shows them as printed, with a footnote; nothing to do unless they were copied wrongly"))
 
 
 def _warn_unread_yaml(root: Path, shown_root: Path, diagnostics: Diagnostics) -> None:

@@ -1,12 +1,17 @@
-"""One type for everything the pipeline has to tell an editor: errors and warnings.
+"""One type for everything the pipeline has to tell an editor: errors, warnings and notes.
 
-Diagnostics are data. Stages return them; the caller (plugin, CLI, tests) decides how to
-print them. Every message exists in Chinese and English, because the people who fix content
-read Chinese first and the build log has no notion of a reader's locale.
+Diagnostics are data. Stages return them; the caller (plugin, CLI, tests) decides when to print
+them, and `Diagnostic.report` how: one rule for `showcase check` and the build alike. Every
+message exists in Chinese and English: the reader's language comes first (`showcase --lang`,
+SHOWCASE_LANG, the locale; Chinese when the locale says nothing), and an error repeats itself in
+the other language on the next, indented line, so that a member of staff can forward it as it is
+to a developer who reads only English.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
@@ -18,8 +23,9 @@ Lang = Literal["zh", "en"]
 
 
 class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
+    ERROR = "error"  # the build refuses the content
+    WARNING = "warning"  # the build goes on; an editor should fix it
+    INFO = "info"  # nothing to fix: how the site shows something the content says as it is
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,10 @@ class Diagnostic:
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
+    @property
+    def is_warning(self) -> bool:
+        return self.severity is Severity.WARNING
+
     def location(self) -> str:
         return f"{self.file}:{self.line}" if self.line else self.file
 
@@ -65,8 +75,22 @@ class Diagnostic:
         return visible(": ".join(parts))
 
     def format_bilingual(self) -> str:
-        label = {"error": ("错误", "error"), "warning": ("警告", "warning")}[self.severity.value]
-        return f"[{label[0]}] {self.format('zh')}\n[{label[1]}] {self.format('en')}"
+        label = LABELS[self.severity]
+        return f"[{label.zh}] {self.format('zh')}\n[{label.en}] {self.format('en')}"
+
+    def report(self, lang: Lang) -> str:
+        """What `showcase check` and the build print, the same for both:
+
+            错误 cases/excellent/x.yaml:5: district: '长林' 不是上海的区；您是不是要写 长宁区 (changning)？
+                error cases/excellent/x.yaml:5: district: '长林' is not a Shanghai district; did you mean …?
+
+        the reader's language first; an error also in the other language, on an indented line
+        (a warning or a note only in the reader's language)."""
+        text = f"{LABELS[self.severity].get(lang)} {self.format(lang)}"
+        if self.is_error:
+            other: Lang = "en" if lang == "zh" else "zh"
+            text += f"\n{REPORT_INDENT}{LABELS[self.severity].get(other)} {self.format(other)}"
+        return text
 
     def sort_key(self) -> tuple:
         return (self.file, self.line or 0, self.field or "", self.code)
@@ -98,7 +122,12 @@ class Diagnostics:
 
     @property
     def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.sorted() if not d.is_error]
+        return [d for d in self.sorted() if d.is_warning]
+
+    @property
+    def notes(self) -> list[Diagnostic]:
+        """Information (Severity.INFO): neither an error nor a warning."""
+        return [d for d in self.sorted() if d.severity is Severity.INFO]
 
     def has_errors(self) -> bool:
         return any(d.is_error for d in self.items)
@@ -113,8 +142,11 @@ class Diagnostics:
         return len(self.items)
 
     def summary(self) -> Bilingual:
-        e, w = len(self.errors), len(self.warnings)
-        return Bilingual(zh=f"{e} 个错误，{w} 个警告", en=f"{e} error(s), {w} warning(s)")
+        e, w, n = len(self.errors), len(self.warnings), len(self.notes)
+        zh, en = f"{e} 个错误，{w} 个警告", f"{e} error(s), {w} warning(s)"
+        if n:
+            zh, en = f"{zh}（另有 {n} 条说明）", f"{en} (and {n} note(s))"
+        return Bilingual(zh=zh, en=en)
 
 
 def error(code: str, file: str, line: int | None, field: str | None, zh: str, en: str,
@@ -125,6 +157,60 @@ def error(code: str, file: str, line: int | None, field: str | None, zh: str, en
 def warning(code: str, file: str, line: int | None, field: str | None, zh: str, en: str,
             hint: Bilingual | None = None) -> Diagnostic:
     return Diagnostic(Severity.WARNING, code, file, line, field, Bilingual(zh, en), hint)
+
+
+def info(code: str, file: str, line: int | None, field: str | None, zh: str, en: str,
+         hint: Bilingual | None = None) -> Diagnostic:
+    return Diagnostic(Severity.INFO, code, file, line, field, Bilingual(zh, en), hint)
+
+
+LABELS = {Severity.ERROR: Bilingual("错误", "error"), Severity.WARNING: Bilingual("警告", "warning"),
+          Severity.INFO: Bilingual("说明", "note")}
+REPORT_INDENT = "    "
+
+
+# What an operating-system error means, for a person: errno's name never reaches them, nor
+# Python's "[Errno 2] No such file or directory: '/home/…'" (English, and an absolute path).
+_OS_ERROR_NAMES = {
+    "ENOENT": ("文件不存在", "the file does not exist"),
+    "EACCES": ("没有读写权限", "permission denied"),
+    "EPERM": ("没有读写权限", "permission denied"),
+    "ENOSPC": ("磁盘已满", "the disk is full"),
+    "EDQUOT": ("磁盘配额已用完", "the disk quota is used up"),
+    "EROFS": ("所在磁盘只读", "the disk is read-only"),
+    "EISDIR": ("这是一个文件夹，不是文件", "it is a folder, not a file"),
+    "ENOTDIR": ("路径中的某一级不是文件夹", "a part of the path is not a folder"),
+    "EEXIST": ("文件已存在", "the file already exists"),
+    "ENAMETOOLONG": ("文件名太长", "the file name is too long"),
+    "EMFILE": ("同时打开的文件太多", "too many files are open"),
+    "EBUSY": ("文件正被其他程序占用", "the file is in use by another program"),
+    "ELOOP": ("链接指向自己（循环链接）", "a link points to itself (a link loop)"),
+    "EIO": ("读写磁盘时出错", "the disk could not be read or written"),
+}
+_OS_ERRORS = {getattr(errno, name): text for name, text in _OS_ERROR_NAMES.items() if hasattr(errno, name)}
+
+
+def os_error(exc: OSError) -> Bilingual:
+    """Why a file could not be read or written, in both languages, without the path (the message
+    around it names the file, relative to the project) and without errno numbers."""
+    zh, en = _OS_ERRORS.get(exc.errno or 0, ("无法读写文件", "the file cannot be read or written"))
+    return Bilingual(zh, en)
+
+
+def os_error_text(exc: OSError, lang: Lang, root: str | os.PathLike | None = None) -> str:
+    """`os_error`, with the file it concerns (relative to `root`, or the current folder)."""
+    reason = os_error(exc).get(lang)
+    name = exc.filename
+    if name is None:
+        return reason
+    shown = os.fsdecode(name)
+    try:
+        relative = os.path.relpath(shown, os.fspath(root) if root is not None else os.getcwd())
+        if not relative.startswith(".."):
+            shown = relative
+    except ValueError:  # another drive (Windows)
+        pass
+    return f"{visible(shown)}：{reason}" if lang == "zh" else f"{visible(shown)}: {reason}"
 
 
 def format_path(loc: Iterable[str | int]) -> str:

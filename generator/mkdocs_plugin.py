@@ -44,6 +44,17 @@ from .render.pages import PageRenderer, PageSpec, Strings
 log = logging.getLogger("mkdocs.plugins.showcase")
 
 
+def _log_diagnostics(diagnostics) -> None:
+    """Every diagnostic as `showcase check` prints it (Diagnostic.report: the reader's language
+    first, an error also in the other language), at the matching log level."""
+    from .cli.i18n import detect_lang
+
+    lang = detect_lang([])  # SHOWCASE_LANG (set by `showcase build --lang`), else the locale
+    for diagnostic in diagnostics:
+        level = logging.ERROR if diagnostic.is_error else logging.WARNING if diagnostic.is_warning else logging.INFO
+        log.log(level, diagnostic.report(lang))
+
+
 def _guarded(doing_zh: str, doing_en: str):
     """An event handler whose unexpected exceptions (our bugs) end the build with a short
     bilingual message naming the file being processed, instead of MkDocs' traceback; the atomic
@@ -178,8 +189,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             media = publish_media(collection, self.cache_dir, diagnostics, progress=terminal_progress("图片 / images"))
             log.info("图片：新处理 %d 张，来自缓存 %d 张 / images: %d processed, %d from the cache",
                      media.processed, media.cached, media.processed, media.cached)
-        for diagnostic in diagnostics:
-            (log.error if diagnostic.is_error else log.warning)(diagnostic.format_bilingual())
+        _log_diagnostics(diagnostics)
         self.serve_errors = []
         if diagnostics.has_errors() or collection is None or media is None:
             summary = diagnostics.summary()

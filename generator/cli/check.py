@@ -57,7 +57,7 @@ def as_json(diagnostics: Diagnostics) -> str:
     items = [{"severity": d.severity.value, "code": d.code, "file": d.file, "line": d.line, "field": d.field,
               "message": {"zh": d.message.zh, "en": d.message.en},
               "hint": {"zh": d.hint.zh, "en": d.hint.en} if d.hint else None} for d in diagnostics]
-    summary = {"errors": len(diagnostics.errors), "warnings": len(diagnostics.warnings)}
+    summary = {"errors": len(diagnostics.errors), "warnings": len(diagnostics.warnings), "notes": len(diagnostics.notes)}
     return json.dumps({"summary": summary, "diagnostics": items}, ensure_ascii=False, indent=2)
 
 

@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import LABELS, Diagnostic, Severity
 from .i18n import Say
 from .project import Project, ProjectNotFound, load_project
 
@@ -76,14 +76,18 @@ def progress(transient: bool = True) -> Progress:
 
 
 def severity_label(say: Say, diagnostic: Diagnostic) -> str:
-    return say("错误", "error") if diagnostic.is_error else say("警告", "warning")
+    return LABELS[diagnostic.severity].get(say.lang)
+
+
+STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
 def print_diagnostics(out: Console, say: Say, diagnostics) -> None:
+    """Each as Diagnostic.report gives it (the build prints the same text), the label coloured."""
     for diagnostic in diagnostics:
-        style = "bold red" if diagnostic.is_error else "yellow"
-        out.print(f"{severity_label(say, diagnostic)}", style=style, end=" ")
-        out.print(diagnostic.format(say.lang))
+        label, _, rest = diagnostic.report(say.lang).partition(" ")
+        out.print(label, style=STYLES[diagnostic.severity], end=" ")
+        out.print(rest)
 
 
 def load_valid_content(project: Project, say: Say, out: Console, before_zh: str, before_en: str):

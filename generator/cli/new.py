@@ -18,12 +18,22 @@ def _ask(say: Say, values: dict, missing: list[tuple[str, str, str, object]]) ->
     if not todo:
         return
     if not sys.stdin.isatty():
-        flags = ", ".join(f"--{name.replace('_', '-')}" for name, *_ in todo)
+        flags = ", ".join(option_name(name) for name, *_ in todo)
         raise click.UsageError(say(f"缺少必填项：{flags}（或在终端中运行以逐项询问）",
                                    f"missing required values: {flags} (or run it in a terminal to be asked)"))
     for name, zh, en, kind in todo:
         value = click.prompt(say(zh, en), type=kind)
         values[name] = (value,) if name == "types" else value
+
+
+def option_name(name: str) -> str:
+    """The option a value comes from, as the user types it (`types` comes from `--type`): read
+    from the running command's own parameters, so a message can never name another."""
+    ctx = click.get_current_context(silent=True)
+    for param in ctx.command.params if ctx else ():
+        if param.name == name and isinstance(param, click.Option):
+            return max(param.opts, key=lambda opt: (opt.startswith("--"), len(opt)))
+    raise LookupError(f"no option for {name!r}")  # a bug: _ask was given a name the command does not have
 
 
 def _clean(values: dict) -> None:

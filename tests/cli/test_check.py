@@ -121,7 +121,13 @@ def test_sample_content_passes_with_its_known_warnings():
     code, report = check_json(ROOT / "cases")
     assert code == 0, [d for d in report["diagnostics"] if d["severity"] == "error"]
     codes = [d["code"] for d in report["diagnostics"]]
-    assert codes.count("total_mismatch") == 2  # Annex 1's printed 六艺亭 totals, kept as printed
+    # Annex 1's printed 六艺亭 totals, kept as printed: one note, not a warning
+    notes = [d for d in report["diagnostics"] if d["code"] == "total_mismatch"]
+    assert [(d["severity"], d["field"]) for d in notes] == [("info", "totals")]
+    assert "54" in notes[0]["message"]["en"] and "46" in notes[0]["message"]["en"]
+    assert report["summary"]["notes"] == 1
+    assert all(d["severity"] == "warning" for d in report["diagnostics"] if d["code"] != "total_mismatch"), \
+        "only the totals are a note"
     assert "missing_english" in codes
     assert report["summary"]["errors"] == 0
 

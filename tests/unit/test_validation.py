@@ -250,7 +250,7 @@ def test_unknown_case_link_from_competition_site(tmp_path):
     assert (error.line, error.field) == (8, "case") and "did you mean 'changning-test'" in error.hint.en
 
 
-def test_printed_total_differing_from_rows_is_a_warning_not_a_correction(tmp_path):
+def test_printed_total_differing_from_rows_is_a_note_not_a_correction(tmp_path):
     plan = """\
     id: plan-2099
     year: 2099
@@ -263,7 +263,7 @@ def test_printed_total_differing_from_rows_is_a_warning_not_a_correction(tmp_pat
     root = make_content(tmp_path, {"statistics/plan-2099.yaml": plan})
     collection, diagnostics = load_collection(root, display_root=tmp_path)
     assert collection is not None
-    warning = [w for w in diagnostics.warnings if w.code == "total_mismatch"]
+    warning = [w for w in diagnostics.notes if w.code == "total_mismatch"]  # information, not a warning
     assert [(w.field, w.line) for w in warning] == [("totals.liuyiting", 7)]
     assert collection.plans["plan-2099"].totals.liuyiting == 1  # stored as printed
     assert collection.total_mismatches["plan-2099"][0].summed == 2
