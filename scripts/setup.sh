@@ -1,21 +1,57 @@
 #!/usr/bin/env bash
 # Prepare this checkout: a virtualenv in .venv with the project and its test tools.
-#   scripts/setup.sh            Python packages, plus Debian's Pango and CJK fonts (the PDF export)
-#   scripts/setup.sh --browser  also Debian's Chromium and poppler-utils, for the tests
-# Safe to run repeatedly: it only reinstalls when pyproject.toml changed.
+#   scripts/setup.sh              Python packages, plus Debian's Pango and CJK fonts (the PDF export)
+#   scripts/setup.sh --browser    also Debian's Chromium and poppler-utils, for the tests
+#   scripts/setup.sh --check-only print the system packages that would be installed, install nothing
+# Safe to run repeatedly: it only reinstalls when pyproject.toml changed, and installs a system
+# package only when it is missing.
+#
+# No check here pipes a command into `grep -q`: under `set -o pipefail` grep -q quits at its first
+# match, the writer then dies of SIGPIPE and the pipeline fails, so a package that is there was
+# found "missing" at random (12 runs in 20 for the CJK font) and apt-get ran for nothing. Every
+# check captures the command's output first, then looks in it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_browser=0
-[ "${1:-}" = "--browser" ] && want_browser=1
+check_only=0
+for arg in "$@"; do
+  case "$arg" in
+    --browser) want_browser=1 ;;
+    --check-only) check_only=1 ;;
+    *) echo "scripts/setup.sh: unknown option $arg (known: --browser, --check-only)" >&2; exit 2 ;;
+  esac
+done
 
-missing=()
-# the PDF export (weasyprint) lays text out with Pango and embeds Noto CJK
-ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || missing+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
-if [ "$want_browser" = 1 ]; then
-  [ -x /usr/bin/chromium ] || missing+=(chromium)
-  command -v pdffonts >/dev/null || missing+=(poppler-utils)  # pdftotext/pdffonts/pdftoppm read exports back
+# the shared library `name` is known to the dynamic linker
+has_library() {
+  local libraries
+  libraries="$(ldconfig -p 2>/dev/null || true)"
+  [[ "$libraries" == *"$1"* ]]
+}
+
+# a font family containing `name` (case-insensitive) is installed
+has_font() {
+  local families
+  families="$(fc-list : family 2>/dev/null || true)"
+  [[ "${families,,}" == *"${1,,}"* ]]
+}
+
+missing_packages() {
+  missing=()
+  # the PDF export (weasyprint) lays text out with Pango and embeds Noto CJK
+  has_library "libpangoft2-1.0.so.0" || missing+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+  has_font "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+  if [ "$want_browser" = 1 ]; then
+    [ -x /usr/bin/chromium ] || missing+=(chromium)
+    command -v pdffonts >/dev/null || missing+=(poppler-utils)  # pdftotext/pdffonts/pdftoppm read exports back
+  fi
+}
+
+missing_packages
+if [ "$check_only" = 1 ]; then
+  echo "missing system packages: ${missing[*]:-none}"
+  exit 0
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "==> installing system packages: ${missing[*]}"
