@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from .content import yaml_mistakes
 from .content.clean import UNWANTED, clean_text, describe
 from .diagnostics import Bilingual, Diagnostic, error, format_path, warning
 
@@ -72,6 +73,8 @@ _RAW_UNWANTED = re.compile(UNWANTED.pattern.replace("\x7f-\x9f", "\x7f-\x84\x86-
 assert _RAW_UNWANTED.pattern != UNWANTED.pattern
 _RAW_LINES: ContextVar[frozenset[int]] = ContextVar("raw_lines", default=frozenset())
 _RAW_FIELDS: ContextVar[dict[int, Loc]] = ContextVar("raw_fields")
+_TEXT: ContextVar[str] = ContextVar("text", default="")  # what YAML reads: to look at a value as written
+_ANCHORS: ContextVar[list[tuple[int, Loc]]] = ContextVar("anchors")
 
 
 def _has_raw_line(node) -> bool:
@@ -176,6 +179,7 @@ def read_yaml(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnosti
     raw_token = _RAW_LINES.set(frozenset(raw_removed))
     raw_fields: dict[int, Loc] = {}
     fields_token = _RAW_FIELDS.set(raw_fields)
+    text_token, anchors_token = _TEXT.set(text), _ANCHORS.set([])
     loader = _Loader(text)
     cleaned_values: list[tuple[Loc, int, list[str]]] = []
     try:
@@ -185,6 +189,9 @@ def read_yaml(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnosti
                                 Bilingual("可复制一个现有条目作为模板", "copy an existing entry as a starting point"))]
         lines: dict[Loc, int] = {(): _line(node.start_mark)}
         data = _to_python(loader, node, (), lines, set(), cleaned_values)
+        if _ANCHORS.get():  # `en: &Huayang`: an anchor nothing refers to is a value gone astray
+            line, loc = _ANCHORS.get()[0]
+            raise _mistake(yaml_mistakes.reserved_at(text, line, "&"), loc)
     except _DuplicateKey as exc:
         return None, [error("duplicate_key", shown, exc.line, exc.key,
                             f"字段 “{exc.key}” 重复出现（第一次在第 {exc.first_line} 行）",
@@ -205,6 +212,8 @@ def read_yaml(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnosti
         _LINE_FEEDS.reset(token)
         _RAW_LINES.reset(raw_token)
         _RAW_FIELDS.reset(fields_token)
+        _TEXT.reset(text_token)
+        _ANCHORS.reset(anchors_token)
     found = [_removed_warning(shown, line, loc, removed) for loc, line, removed in cleaned_values]
     if raw_removed:
         by_line = {**_deepest_loc_by_line(lines), **raw_fields}  # a value spanning several lines: its field
@@ -237,6 +246,8 @@ def _to_python(loader, node, loc: Loc, lines: dict[Loc, int], seen: set[int],
         raise _AliasUsed(lines.get(loc, _line(node.start_mark)))
     seen.add(id(node))
     line = _line(node.start_mark)
+    if _TEXT.get()[node.start_mark.index: node.start_mark.index + 1] == "&":
+        _ANCHORS.get().append((line, loc))
     if len(loc) > MAX_DEPTH:
         raise _BadValue("too_deep", line, loc[:3], f"内容嵌套超过 {MAX_DEPTH} 层",
                         f"the content is nested more than {MAX_DEPTH} levels deep",
@@ -244,6 +255,8 @@ def _to_python(loader, node, loc: Loc, lines: dict[Loc, int], seen: set[int],
     if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
         raise _unsupported_tag(node, loc)
     if isinstance(node, yaml.MappingNode):
+        if node.flow_style:
+            _comma_fragments(node, loc)
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
@@ -292,9 +305,10 @@ def _scalar(loader, node, loc: Loc, cleaned: list[tuple[Loc, int, list[str]]]) -
         value = loader.construct_object(node, deep=True)
     except (ValueError, OverflowError, TypeError, ArithmeticError) as exc:
         if node.tag == _TIMESTAMP_TAG:
-            raise _BadValue("invalid_date", line, loc, f"“{node.value}”不是有效日期", f"'{node.value}' is not a valid date",
-                            Bilingual("写成 2024、2024-04 或 2024-04-09，并核对月份和日期（例如 2 月没有 30 日）",
-                                      "write 2024, 2024-04 or 2024-04-09 and check the month and day (February has no 30th)")) from None
+            from .content.models import explain_bad_date  # not at the top: models import the vocabularies
+
+            message, hint = explain_bad_date(node.value)
+            raise _BadValue("invalid_date", line, loc, message.zh, message.en, hint) from None
         raise _BadValue("invalid_value", line, loc, f"无法读取这个值：{exc}", f"this value cannot be read: {exc}",
                         Bilingual("把它放在引号里当作文字，或改正写法", "put it in quotes as text, or correct it")) from None
     if isinstance(value, str):
@@ -304,48 +318,50 @@ def _scalar(loader, node, loc: Loc, cleaned: list[tuple[Loc, int, list[str]]]) -
     return value
 
 
+def _mistake(found: yaml_mistakes.Explanation, loc: Loc) -> _BadValue:
+    return _BadValue("yaml_syntax", found.line, loc, found.message.zh, found.message.en, found.hint)
+
+
+def _comma_fragments(node, loc: Loc) -> None:
+    """`{zh: …, en: 200 Tianlin Road, Xuhui}`: YAML ends the value at the comma and reads `Xuhui`
+    as a field without a value. A name with no colon after it, following a value in { }, is
+    always such a fragment: say so, instead of "unknown field Xuhui"."""
+    text = _TEXT.get()
+    pairs = node.value
+    for index in range(1, len(pairs)):
+        if not _is_fragment(text, *pairs[index]):
+            continue
+        key_node, value_node = pairs[index - 1]
+        if not (isinstance(key_node, yaml.ScalarNode) and isinstance(value_node, yaml.ScalarNode)):
+            return
+        last = index
+        while last + 1 < len(pairs) and _is_fragment(text, *pairs[last + 1]):
+            last += 1
+        end = pairs[last][0].end_mark.index
+        fragment = text[pairs[index][0].start_mark.index: end]
+        meant = (text[value_node.start_mark.index: end] if value_node.style in (None, "")
+                 else f"{value_node.value}, {fragment}")
+        found = yaml_mistakes.comma_fragment(_line(pairs[index][0].start_mark), str(key_node.value), meant, fragment)
+        raise _mistake(found, loc + (key_node.value,))
+
+
+def _is_fragment(text: str, key_node, value_node) -> bool:
+    if not (isinstance(key_node, yaml.ScalarNode) and key_node.style in (None, "") and isinstance(value_node, yaml.ScalarNode)
+            and value_node.tag == "tag:yaml.org,2002:null" and value_node.value == ""):
+        return False
+    return text[key_node.end_mark.index: key_node.end_mark.index + 200].lstrip(" \t\n")[:1] != ":"
+
+
 def _unsupported_tag(node, loc: Loc) -> _BadValue:
+    if not node.tag.startswith("tag:yaml.org,2002:"):  # `en: !重要 …`: a value that happens to start with !
+        return _mistake(yaml_mistakes.reserved_at(_TEXT.get(), _line(node.start_mark), "!"), loc)
     tag = node.tag.replace("tag:yaml.org,2002:", "!!")
     return _BadValue("yaml_tag", _line(node.start_mark), loc, f"不支持 YAML 标记 {tag}", f"the YAML tag {tag} is not supported",
                      Bilingual("去掉以 ! 开头的标记，直接写文字或数字", "remove the tag starting with ! and write the text or number itself"))
 
 
-_SYNTAX_HINTS: list[tuple[re.Pattern, Bilingual]] = [
-    (re.compile(r"found character '\\t'"),
-     Bilingual("缩进请用空格，不要用 Tab 键", "indent with spaces, not tabs")),
-    (re.compile(r"mapping values are not allowed"),
-     Bilingual("内容里有冒号时，请把整段文字放在引号里，例如 title: \"标题：副标题\"",
-               "when a value contains a colon, put it in quotes, e.g. title: \"Title: subtitle\"")),
-    (re.compile(r"could not find expected ':'"),
-     Bilingual("检查上一行是否缺少冒号，或引号是否成对", "check the line above for a missing colon or an unclosed quote")),
-    (re.compile(r"invalid Unicode character escape"),
-     Bilingual("引号里的 \\u 转义写错了：直接写出这个字符，或去掉反斜杠", "a \\u escape inside quotes is wrong: type the character itself, or remove the backslash")),
-    (re.compile(r"found undefined tag|could not determine a constructor"),
-     Bilingual("不支持以 ! 开头的标记", "tags starting with ! are not supported")),
-    (re.compile(r"expected <block end>|did not find expected key"),
-     Bilingual("检查这一行的缩进是否与同级字段对齐", "check that this line is indented like its neighbours")),
-]
-
-
-_TAB_HINT = _SYNTAX_HINTS[0][1]
-
-
 def _syntax_error(shown: str, exc: yaml.MarkedYAMLError, text: str) -> Diagnostic:
-    problem = exc.problem or str(exc)
-    mark = exc.problem_mark or exc.context_mark
-    # An unclosed bracket or quote is only noticed at the end of the file; where it was opened
-    # (the context mark) is the line to fix.
-    context = exc.context or ""
-    if exc.context_mark and ("flow" in context or "quoted" in context or ("end" in problem and "stream" in problem)):
-        mark = exc.context_mark
-    line = _line(mark) if mark else None
-    source_lines = text.splitlines()
-    # libyaml and PyYAML word errors differently: look at the offending line itself for tabs.
-    if line and 0 < line <= len(source_lines) and "\t" in source_lines[line - 1]:
-        hint = _TAB_HINT
-    else:
-        hint = next((h for pattern, h in _SYNTAX_HINTS if pattern.search(problem)), None)
-    if hint is None:
-        hint = Bilingual("检查缩进、冒号和引号", "check indentation, colons and quotes")
-    return error("yaml_syntax", shown, line, None,
-                 f"YAML 格式错误：{problem}", f"YAML syntax error: {problem}", hint)
+    """Our own explanation of the mistake (content/yaml_mistakes.py), at the line to change; lines
+    are counted by line feeds there, as editors count them."""
+    found = yaml_mistakes.explain(text, exc)
+    return error("yaml_syntax", shown, found.line, None, found.message.zh, found.message.en, found.hint)

@@ -7,6 +7,7 @@ typo such as `titel` is reported instead of silently dropped.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ..diagnostics import Bilingual
 from .reference import UnknownTerm, reference
 
 Lang = Literal["zh", "en"]
@@ -108,6 +110,63 @@ _DATE_PATTERNS = [
     re.compile(r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})$"),
     re.compile(r"^(?P<y>\d{4})年(?:(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?)?$"),
 ]
+# What people write that is almost a date: any number of digits, and a time after a full date
+# (2024-02-30T10:00 is what YAML reads as a timestamp). Used to say what exactly is wrong.
+_DATE_LIKE = [
+    re.compile(r"^(?P<y>\d+)[-/.](?P<m>\d+)[-/.](?P<d>\d+)(?P<time>[Tt ].*)?$"),
+    re.compile(r"^(?P<y>\d+)[-/.](?P<m>\d+)$"),
+    re.compile(r"^(?P<y>\d+)$"),
+    re.compile(r"^(?P<y>\d+)年(?:(?P<m>\d+)月(?:(?P<d>\d+)日)?)?$"),
+]
+DATE_YEARS = (1900, 2100)
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December")
+
+
+def _date_fault(y: int, m: int | None, d: int | None, year_digits: int = 4) -> tuple[str, str] | None:
+    """What is wrong with year y, month m, day d, in both languages; None when it is a date."""
+    if year_digits != 4:
+        return "年份要写满四位数（例如 2024）", "the year must have four digits (e.g. 2024)"
+    if not DATE_YEARS[0] <= y <= DATE_YEARS[1]:
+        return (f"年份 {y} 不在 {DATE_YEARS[0]}–{DATE_YEARS[1]} 之间",
+                f"the year {y} is not between {DATE_YEARS[0]} and {DATE_YEARS[1]}")
+    if m is not None and not 1 <= m <= 12:
+        return f"没有 {m} 月：月份只有 1–12", f"there is no month {m}: months run from 1 to 12"
+    if d is not None and m is not None:
+        days = calendar.monthrange(y, m)[1]
+        if not 1 <= d <= days:
+            last = f"{y:04d}-{m:02d}-{days:02d}"
+            if d == 0:
+                return "没有 0 日：日期从 1 日开始", "there is no day 0: days start at 1"
+            return (f"{y}年{m}月只有{days}天（最后一天是 {last}）",
+                    f"{_MONTH_NAMES[m - 1]} {y} has {days} days (its last day is {last})")
+    return None
+
+
+def explain_bad_date(value: Any) -> tuple[Bilingual, Bilingual]:
+    """(what is wrong, what to write instead) for a value that is not a date: the one wording of
+    the loader, the check, the build and the workbook import."""
+    text = str(value).strip()
+    shown = text if len(text) <= 40 else text[:39] + "…"
+    reason: tuple[str, str] | None = None
+    compact = text.replace(" ", "") if "年" in text else text
+    for pattern in _DATE_LIKE:
+        match = pattern.match(compact)
+        if not match:
+            continue
+        parts = match.groupdict()
+        y, m, d = (int(parts[k]) if parts.get(k) else None for k in ("y", "m", "d"))
+        assert y is not None
+        reason = _date_fault(y, m, d, len(parts["y"]))
+        if reason is None and parts.get("time"):
+            reason = ("时间部分无法读取；日期不需要写时间", "the time after the date cannot be read; a date needs no time")
+        break
+    if reason is None:
+        reason = ("这不是一个日期", "this is not a date")
+    message = Bilingual(f"“{shown}”不是有效日期：{reason[0]}", f"'{shown}' is not a valid date: {reason[1]}")
+    hint = Bilingual("可写年份、年月或完整日期：2024、2024-04、2024-04-09 或 2024年4月9日",
+                     "write a year, a year and month, or a full date: 2024, 2024-04, 2024-04-09 or 2024年4月9日")
+    return message, hint
 
 
 def parse_partial_date(value: Any) -> PartialDate:
@@ -125,12 +184,9 @@ def parse_partial_date(value: Any) -> PartialDate:
             match = pattern.match(text)
             if match:
                 y, m, d = (int(g) if g else None for g in (match["y"], match.groupdict().get("m"), match.groupdict().get("d")))
-                try:
-                    dt.date(y, m or 1, d or 1)
-                except ValueError:
-                    raise PydanticCustomError("invalid_date", "invalid date {value}", {"value": value}) from None
-                if not 1900 <= y <= 2100:
-                    raise PydanticCustomError("invalid_date", "invalid date {value}", {"value": value})
+                assert y is not None
+                if _date_fault(y, m, d) is not None:  # explain_bad_date says what (month 13, 30 February…)
+                    break
                 return PartialDate(y, m, d)
     raise PydanticCustomError("invalid_date", "invalid date {value}", {"value": value})
 

@@ -109,9 +109,10 @@ def _diagnostic(source: SourceFile, model: type[BaseModel], err: dict) -> Diagno
         hint = Bilingual(*vocabulary.unknown_hint(suggestions))
         return make(f"unknown_{vocabulary.name}", f"{shown} 不是{vocabulary.noun_zh}", f"{shown} is not a {vocabulary.noun_en}", hint)
     if kind == "invalid_date":
-        shown = _value_text(ctx.get("value", value))
-        return make("invalid_date", f"{shown} 不是有效日期", f"{shown} is not a valid date",
-                    Bilingual("写成 2024、2024-04 或 2024-04-09", "write 2024, 2024-04 or 2024-04-09"))
+        from .models import explain_bad_date  # one wording for the loader, the check and the import
+
+        message, hint = explain_bad_date(ctx.get("value", value))
+        return make("invalid_date", message.zh, message.en, hint)
     if kind == "outside_shanghai":
         hint = (Bilingual("纬度和经度似乎写反了：上海约为纬度 31、经度 121", "latitude and longitude look swapped: Shanghai is near lat 31, lon 121")
                 if ctx.get("swapped") else
