@@ -67,6 +67,7 @@ class Row:
     problems: list[RowProblem] = field(default_factory=list)
     warnings: list[RowProblem] = field(default_factory=list)
     refused: set[str] = field(default_factory=set)  # letters of cells already reported (a formula…)
+    entry: Any = None  # the validated entry (for an update: the existing entry with the row applied)
 
     def problem(self, field_path: str | None, zh: str, en: str, hint: Bilingual | None = None) -> None:
         column, letter = self.cell_for(field_path)
@@ -346,16 +347,17 @@ def _derive_id(row: Row) -> str | None:
     return None
 
 
-def _validate_row(row: Row, base: dict | None = None) -> Any:
+def _validate_row(row: Row, base: dict | None = None, existing: Any = None) -> Any:
     """Validate the row (merged onto an existing entry's data for updates) with the build's models;
     turn each problem into a cell reference."""
     model = ENTRY_KINDS[row.sheet.kind]
     data = dict(row.data)
     data["id"] = row.entry_id or data.get("id") or "x-missing"
     if base is not None:
-        data = _merged(base, row)
+        data = _merged(base, row, existing)
     source = SourceFile(path=Path(row.sheet.title), display=row.sheet.title, data=data)
     entry, problems = validate_entry(source, model)
+    row.entry = entry
     for problem in problems:
         column, letter = row.cell_for(problem.field)
         if letter in row.refused:
@@ -364,10 +366,27 @@ def _validate_row(row: Row, base: dict | None = None) -> Any:
     return entry
 
 
-def _merged(base: dict, row: Row) -> dict:
+def _coordinates_without_datum(row: Row, existing: Any) -> dict[str, float] | None:
+    """A row that gives a coordinate but no datum gives WGS-84 (the workbook's default, and what
+    the export writes). When the entry's file holds its point in another datum (`datum: gcj02`),
+    the point is then stored in WGS-84 as a whole: the row's coordinates, the rest from the entry
+    as the build reads it (already WGS-84). None when there is nothing to convert."""
+    filled = {loc[1] for loc, _v in row.filled if loc[:1] == ("location",) and len(loc) == 2}
+    location = getattr(existing, "location", None)
+    if not filled & {"lat", "lon"} or "datum" in filled or location is None or location.datum == "wgs84":
+        return None
+    source = row.data.get("location") or {}
+    return {name: source.get(name, getattr(location, name)) for name in ("lat", "lon")}
+
+
+def _merged(base: dict, row: Row, existing: Any = None) -> dict:
     """The existing entry with the row's filled cells applied (what --update would write)."""
     import copy
     data = copy.deepcopy(base)
+    point = _coordinates_without_datum(row, existing)
+    if point is not None and isinstance(data.get("location"), dict) and "datum" in data["location"]:
+        data["location"].pop("datum")
+        data["location"].update(point)
     lists_seen: set[str] = set()
     for loc, value in row.filled:
         if loc[-1] == "+":
@@ -409,7 +428,7 @@ def plan_import(workbook: Path, collection: Collection, content_dir: Path, media
                 # validated as the build will read it (PyYAML, YAML 1.1), not as the round-trip
                 # editor does (YAML 1.2: `section: 1e5` is a number there, text to the build)
                 base = copy.deepcopy(collection.sources[(row.sheet.kind, row.entry_id)].data)
-        _validate_row(row, base)
+        _validate_row(row, base, collection.table(row.sheet.kind).get(row.entry_id) if base is not None else None)
         if row.entry_id and key in seen:
             row.problem("id", f"与第 {seen[key].number} 行的编号相同（{row.entry_id}）",
                         f"same id as row {seen[key].number} ({row.entry_id})",
@@ -439,6 +458,10 @@ def plan_import(workbook: Path, collection: Collection, content_dir: Path, media
             title = row.data.get("title") or row.data.get("name")
             if isinstance(title, dict) and title.get("zh"):
                 by_name[title["zh"]] = (row.sheet.kind, row.entry_id)
+    for row in entry_rows:  # a row with errors and no id yet: its photos are skipped with it, saying so
+        title = row.data.get("title") or row.data.get("name")
+        if row.problems and not row.entry_id and isinstance(title, dict) and isinstance(title.get("zh"), str):
+            by_name.setdefault(title["zh"], (row.sheet.kind, f"#{row.number}"))
     media_for: dict[tuple[str, str], list[tuple[Row, dict, Path]]] = {}
     for row in media_rows:
         ref = str(row.data.get("entry") or "")
@@ -480,7 +503,16 @@ def plan_import(workbook: Path, collection: Collection, content_dir: Path, media
     if invalid and not skip_invalid:
         return result
     result.skipped = invalid
-    bad_entries = {(r.sheet.kind, r.entry_id) for r in invalid if r.sheet.kind != "media"}
+    bad_entries = {(r.sheet.kind, r.entry_id or f"#{r.number}"): r for r in invalid if r.sheet.kind != "media"}
+    for key, items in media_for.items():  # a photo of a skipped entry is skipped with it, and said so
+        if key in bad_entries:
+            for m_row, *_ in items:
+                if m_row not in invalid:
+                    where = f"{bad_entries[key].sheet.title}!{bad_entries[key].number}"
+                    m_row.problem("entry", f"条目所在的行 {where} 有错误，已跳过，这张照片也跳过",
+                                  f"the entry's row {where} has errors and was skipped, and this photo with it")
+                    result.problems.append(m_row.problems[-1])
+                    result.skipped.append(m_row)
     for row in entry_rows:
         if row in invalid:
             continue
@@ -499,6 +531,8 @@ def plan_import(workbook: Path, collection: Collection, content_dir: Path, media
                 m_row.problem("entry", f"条目“{key[1]}”已存在，添加照片需加 --update",
                               f"the entry '{key[1]}' exists; adding photos to it needs --update")
                 result.problems.append(m_row.problems[-1])
+                if skip_invalid:
+                    result.skipped.append(m_row)
             continue
         source = collection.sources[key]
         document = yamledit.load(source.path)
@@ -585,6 +619,21 @@ def _change_for(row: Row, collection: Collection, content_dir: Path, document: A
                       media=[(original, path.with_suffix("") / item["file"]) for _r, item, original in media], rows=[origin])
     path = collection.sources[(kind, row.entry_id)].path
     old_text = path.read_text(encoding="utf-8")
+    existing = collection.table(kind)[row.entry_id]
+    changed = False
+    # A cell changes the file only where the entry, as the build reads it, would change: a cell
+    # that means what the file already says (区级优秀案例 where the file has `award: 区级`, the
+    # date 2014 where it has `date: 2014`, 否 where `illustrative` is left out, a text that differs
+    # only in the spaces the build strips) leaves the file's own spelling, quoting and layout.
+    # Importing an exported workbook therefore changes nothing.
+    point = _coordinates_without_datum(row, existing)
+    if point is not None and not all(_same(existing, row.entry, ("location", name)) for name in ("lat", "lon")):
+        for name in ("lat", "lon"):
+            yamledit.set_value(document, ("location", name), point[name])
+        location = yamledit.get(document, ("location",))
+        if isinstance(location, dict) and "datum" in location:
+            del location["datum"]  # the point is WGS-84 now, the default
+        changed = True
     lists_seen: set[str] = set()
     for loc, value in row.filled:
         if loc == ("id",):
@@ -593,31 +642,57 @@ def _change_for(row: Row, collection: Collection, content_dir: Path, document: A
             name = loc[-2]
             if name not in lists_seen:
                 lists_seen.add(name)
-                values = [v for l, v in row.filled if l == loc or (l[-1] == "+" and l[-2] == name)]
-                flat: list = []
-                for v in values:
-                    flat += [p.strip() for p in re.split(LIST_SEPARATORS, v)] if isinstance(v, str) else [v]
-                from ..content.reference import reference
-                vocabulary = getattr(reference(), {"types": "case_types", "services": "services"}[name])
-                keys = [vocabulary.resolve(v) for v in flat if v]
-                current = [vocabulary.resolve(v) for v in (document.get(name) or [])]
-                if keys != current:
-                    yamledit.set_value(document, (name,), keys)
+                if not _same(existing, row.entry, (name,)):
+                    yamledit.set_value(document, (name,), list(getattr(row.entry, name)))  # the keys, validated
+                    changed = True
             continue
-        if len(loc) == 2 and loc[-1] in ("zh", "en") and loc[0] != "location":
-            current = yamledit.get(document, loc[:1])
-            now = current.get(loc[1]) if isinstance(current, dict) else (current if loc[1] == "zh" else None)
-            if now != value:
-                yamledit.set_text(document, loc[:1], loc[1], value)
+        if point is not None and loc in (("location", "lat"), ("location", "lon")):
+            continue  # written above, as a whole
+        if _same(existing, row.entry, loc):
             continue
-        if yamledit.get(document, loc) != value:
-            stored = _stored_form(loc, value)
-            if yamledit.get(document, loc) != stored:
-                yamledit.set_value(document, loc, stored)
-    change = _media_only_change((kind, row.entry_id), path, document, media) if media else None
-    text = change.text if change else yamledit.dumps(document)
+        if len(loc) >= 2 and loc[-1] in ("zh", "en"):
+            _set_text(document, loc, value)
+        else:
+            yamledit.set_value(document, loc, _stored_form(loc, value))
+        changed = True
+    change = _media_only_change((kind, row.entry_id), path, document, media, changed) if media else None
+    text = change.text if change else (yamledit.dumps(document) if changed else old_text)
     return Change("update", kind, row.entry_id, path, text, old_text,
                   media=change.media if change else [], rows=[origin])
+
+
+def _model_value(entry: Any, loc: tuple) -> Any:
+    """The value at `loc` (a column's place) of a validated entry; None where there is none."""
+    node = entry
+    for part in loc:
+        if part == "+" or node is None:
+            break
+        node = getattr(node, part, None)
+    return node
+
+
+def _same(existing: Any, entry: Any, loc: tuple) -> bool:
+    """Whether the existing entry and the row applied to it read the same at `loc`, as the build
+    reads them (resolved vocabulary keys, parsed dates, defaults, stripped texts). Numbers within
+    a millionth of a millionth: a spreadsheet keeps 15–16 significant digits, and a point stored
+    in GCJ-02 is exported converted, with all 17 of a float (31.283000374578727 reads back as
+    31.28300037457873)."""
+    if entry is None:
+        return False
+    before, after = _model_value(existing, loc), _model_value(entry, loc)
+    if isinstance(before, float) and isinstance(after, (int, float)) and not isinstance(after, bool):
+        return math.isclose(before, after, rel_tol=1e-12)
+    return before == after
+
+
+def _set_text(document: Any, loc: tuple, value: Any) -> None:
+    """One language of a text at any depth (`location.note.en`), creating the mappings above it."""
+    node = document
+    for part in loc[:-2]:
+        if not isinstance(node.get(part), dict):
+            yamledit.set_value(node, (part,), {})
+        node = node[part]
+    yamledit.set_text(document, loc[:-1], loc[-1], value)
 
 
 _LIST_VOCABULARIES = {"types": "case_types", "services": "services"}
@@ -649,7 +724,8 @@ def _stored_form(loc: tuple, value: Any) -> Any:
     return value
 
 
-def _media_only_change(key: tuple[str, str], path: Path, document: Any, items: list[tuple[Row, dict, Path]]) -> Change:
+def _media_only_change(key: tuple[str, str], path: Path, document: Any, items: list[tuple[Row, dict, Path]],
+                       changed: bool = False) -> Change:
     old_text = path.read_text(encoding="utf-8")
     media = document.get("media")
     if media is None:
@@ -662,7 +738,8 @@ def _media_only_change(key: tuple[str, str], path: Path, document: Any, items: l
             continue
         media.append(yamledit.plain(_media_item(item)))
         copies.append((original, path.with_suffix("") / item["file"]))
-    return Change("update", key[0], key[1], path, yamledit.dumps(document), old_text, media=copies,
+    text = yamledit.dumps(document) if copies or changed else old_text
+    return Change("update", key[0], key[1], path, text, old_text, media=copies,
                   rows=[f"{r.sheet.title}!{r.number}" for r, *_ in items])
 
 

@@ -113,6 +113,7 @@ class Sheet:
 ID_NOTE = ("可不填：由中文标题自动生成拼音编号；更新已有条目时填写它的编号",
            "may be left empty: made from the Chinese title; to update an entry, give its id")
 TEXT_EN = ("英文，可以以后补", "English, may follow later")
+LOCATION_NOTE = ("位置的补充说明，例如“街道/镇级近似位置”", "a word on the position, e.g. “Approximate, street/town level”")
 
 CASES = Sheet("案例", "Cases", "excellent", (
     Column("编号", "id", ("id",), width=24, note_zh=ID_NOTE[0], note_en=ID_NOTE[1]),
@@ -141,6 +142,8 @@ CASES = Sheet("案例", "Cases", "excellent", (
     Column("位置是否为近似", "Approximate location", ("location", "approximate"), kind="bool", width=10),
     Column("坐标系", "Datum", ("location", "datum"), kind="datum", width=10,
            note_zh="从高德、腾讯等国内地图取的坐标选 GCJ-02", note_en="GCJ-02 for points taken from Chinese map apps"),
+    Column("位置说明", "Location note", ("location", "note", "zh"), width=20, note_zh=LOCATION_NOTE[0], note_en=LOCATION_NOTE[1]),
+    Column("位置说明（英文）", "Location note (English)", ("location", "note", "en"), width=20),
     Column("地址", "Address", ("address", "zh"), width=20),
     Column("地址（英文）", "Address (English)", ("address", "en"), width=20),
     Column("摘要", "Summary", ("summary", "zh"), required=True, width=40),
@@ -152,7 +155,7 @@ CASES = Sheet("案例", "Cases", "excellent", (
 ), examples=(
     ("", "示例：某某社区睦邻中心", "Example: a neighbourhood centre", "长宁区", "新华路街道", "Xinhua Road Subdistrict",
      2025, "区级优秀案例", "社区嵌入式服务设施", "", "为老服务", "生活服务", "", "", "改造更新", "运营中", "2025-06",
-     1200, "", 31.2075, 121.4280, YES, "", "", "", "示例行：说明填写方式，不是真实案例。导入前请删除或改成您的案例。",
+     1200, "", 31.2075, 121.4280, YES, "", "", "", "", "", "示例行：说明填写方式，不是真实案例。导入前请删除或改成您的案例。",
      "Example row showing how to fill in the sheet; not a real case. Delete it or overwrite it before importing.",
      "", "", YES),
 ))
@@ -172,14 +175,18 @@ SITES = Sheet("人民坊", "Competition sites", "competition", (
     Column("经度", "Longitude", ("location", "lon"), kind="number", width=10),
     Column("位置是否为近似", "Approximate location", ("location", "approximate"), kind="bool", width=10),
     Column("坐标系", "Datum", ("location", "datum"), kind="datum", width=10),
+    Column("位置说明", "Location note", ("location", "note", "zh"), width=20, note_zh=LOCATION_NOTE[0], note_en=LOCATION_NOTE[1]),
+    Column("位置说明（英文）", "Location note (English)", ("location", "note", "en"), width=20),
     Column("对应案例编号", "Case id", ("case",), width=22,
            note_zh="建成后对应的优秀案例的编号", note_en="id of the excellent case the built project became"),
     Column("摘要", "Summary", ("summary", "zh"), width=40),
     Column("摘要（英文）", "Summary (English)", ("summary", "en"), width=40),
+    Column("正文", "Text", ("body", "zh"), width=50, note_zh="可分段；可用 Markdown", note_en="paragraphs allowed; Markdown"),
+    Column("正文（英文）", "Text (English)", ("body", "en"), width=50),
     Column("示意内容", "Illustrative", ("illustrative",), kind="bool", width=9),
 ), examples=(
     ("", 2099, 1, "徐汇区", "示例街道", "Example Subdistrict", "示例人民坊", "Example Renminfang", "新建", 1500,
-     31.1800, 121.4400, YES, "", "", "示例行：不是真实点位。", "Example row; not a real site.", YES),
+     31.1800, 121.4400, YES, "", "", "", "", "示例行：不是真实点位。", "Example row; not a real site.", "", "", YES),
 ))
 
 MILESTONES = Sheet("大事记", "Milestones", "milestones", (
@@ -208,9 +215,10 @@ MEDIA = Sheet("媒体", "Media", "media", (
            note_zh="一句话描述图片内容，供读屏软件朗读", note_en="one sentence describing the picture, for screen readers"),
     Column("替代文字（英文）", "Alt text (English)", ("alt", "en"), width=28),
     Column("来源/摄影", "Credit", ("credit", "zh"), width=18),
+    Column("来源/摄影（英文）", "Credit (English)", ("credit", "en"), width=18),
 ), examples=(
     ("示例：某某社区睦邻中心", "示例照片.jpg", "改造后", "改造后的睦邻中心", "The centre after renewal",
-     "明亮的活动室里居民在上课", "Residents at a class in a bright activity room", "长宁区"),
+     "明亮的活动室里居民在上课", "Residents at a class in a bright activity room", "长宁区", "Changning District"),
 ))
 
 # Columns that exports add after a sheet's own (fields the workbook does not edit): the import
