@@ -126,12 +126,12 @@ def test_unknown_district_suggests_closest(tmp_path):
     error = only_error(errors, "unknown_district")
     assert error.format("en") == (
         "cases/excellent/changning-test.yaml:5: district: '长林' is not a Shanghai district; "
-        "did you mean 长宁区 (changning)?")
+        "did you mean 长宁区 (changning)? full list: showcase terms district")
     assert error.format("zh").startswith("cases/excellent/changning-test.yaml:5: district: '长林' 不是上海的区")
 
 
 def test_unknown_service_in_a_list_names_the_item(tmp_path):
-    text = VALID_CASE.replace("services: [党群服务, 为老服务]", "services: [党群服务, 养老服务]")
+    text = VALID_CASE.replace("services: [党群服务, 为老服务]", "services: [党群服务, 宇宙服务]")  # 养老服务 is an alias now
     _, errors = check(tmp_path, {"excellent/changning-test.yaml": text})
     error = only_error(errors, "unknown_service")
     assert error.field == "services[2]" and error.line == 9
