@@ -71,8 +71,8 @@ def test_never_overwrites(content):
     assert path.read_bytes() == before
 
 
-@pytest.mark.parametrize("lang, words", [("zh", "缺少必填项：--district, --year, --types, --summary"),
-                                         ("en", "missing required values: --district, --year, --types, --summary")])
+@pytest.mark.parametrize("lang, words", [("zh", "缺少必填项：--district, --year, --type, --summary"),
+                                         ("en", "missing required values: --district, --year, --type, --summary")])
 def test_missing_values_without_a_terminal_is_a_usage_error(content, lang, words):
     result = showcase("new", "case", "--title", "某中心", "--content", str(content), lang=lang)
     assert result.returncode == 2
@@ -82,7 +82,7 @@ def test_missing_values_without_a_terminal_is_a_usage_error(content, lang, words
 def test_bad_vocabulary_value_gets_a_suggestion(content):
     result = showcase("new", "case", "--district", "浦东新", "--content", str(content), lang="en")
     assert result.returncode == 2
-    assert "'浦东新' is not a Shanghai district; did you mean 浦东新区 (pudong)?" in result.stderr
+    assert "'浦东新' is not a Shanghai district; did you mean 浦东新区 (pudong)? full list: showcase terms district" in result.stderr
 
 
 def test_asks_for_what_is_missing_in_a_terminal(content):
