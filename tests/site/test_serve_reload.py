@@ -4,6 +4,7 @@ page; a YAML mistake keeps the last good page with a banner naming file and line
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from tests.helpers import copy_content, fetch, showcase_serve, wait_for
 
@@ -44,3 +45,66 @@ def test_yaml_edit_triggers_a_rebuild(tmp_path):
         assert wait_for(lambda: (html := fetch(url) or "") and "改正后" in html and "sc-serve-errors" not in html, 60)
     # stopping `showcase serve` stops the mkdocs server it started: the port is free again
     assert wait_for(lambda: fetch(url) is None, 20), "mkdocs serve outlived showcase serve"
+
+
+# fixture (tests/fixtures/yaml_mistakes/) -> what the banner on the Chinese page must say about it
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "yaml_mistakes"
+CASE = "changning-huayang-renminfang"
+SAVES = [
+    ("unclosed-double-quote.yaml", f"{CASE}.yaml:9: YAML 格式错误：这一行的引号"),
+    ("tab-indent.yaml", f"{CASE}.yaml:5: YAML 格式错误：这一行用 Tab 键缩进"),
+    ("comma-in-braces.yaml", f"{CASE}.yaml:16: address.en: YAML 格式错误：{{…}} 里的逗号"),
+    ("fullwidth-colon.yaml", f"{CASE}.yaml:7: YAML 格式错误：字段名 district 后面是中文全角冒号"),
+    ("date-month-13.yaml", f"{CASE}.yaml:16: completed: “2024-13-01”不是有效日期：没有 13 月"),
+    ("date-feb-30-participation.yaml", f"{CASE}.yaml:40: participation[1].date: “2024-02-30”不是有效日期：2024年2月只有29天"),
+    ("unknown-field.yaml", f"{CASE}.yaml:16: remarks: 未知字段"),
+    ("bad-district.yaml", f"{CASE}.yaml:7: district: '长林' 不是"),
+    ("missing-photo.yaml", f"{CASE}.yaml:48: media[1].file:"),
+    ("not-utf8.yaml", f"{CASE}.yaml:5: 文件不是 UTF-8 编码"),
+    ("empty.yaml", f"{CASE}.yaml:1: 文件为空"),
+    ("a-list.yaml", f"{CASE}.yaml:2: 文件内容应是"),
+]
+
+
+def _one_case(tmp_path) -> Path:
+    """The sample content cut down to one case (and what every site has): each rebuild takes a
+    fraction of the time, and the error classes are the same."""
+    import shutil
+
+    content = copy_content(tmp_path)
+    for folder in ("competition", "milestones", "statistics", "exhibitions"):
+        shutil.rmtree(content / folder)
+    for path in (content / "excellent").iterdir():
+        if not path.name.startswith(CASE):
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    return content
+
+
+def _banner(html: str) -> str:
+    return html.split('class="sc-serve-errors"', 1)[1].split("</div>", 1)[0] if 'class="sc-serve-errors"' in html else ""
+
+
+def test_every_error_class_saved_while_serving_keeps_the_last_good_site_under_a_banner(tmp_path):
+    """Each class of mistake, saved in turn over one case while `showcase serve` runs: the page
+    keeps the last good content, the banner names file, line and what is wrong, and the server
+    goes on answering; a warning alone (control characters) rebuilds the page without a banner."""
+    import html as html_lib
+
+    content = _one_case(tmp_path)
+    case_file = content / "excellent" / f"{CASE}.yaml"
+    good = case_file.read_bytes()
+    with showcase_serve(content, tmp_path / "cache") as base:
+        url = f"{base}cases/{CASE}/"
+        assert wait_for(lambda: fetch(url), 60), "mkdocs serve did not come up"
+        for name, expected in SAVES:
+            case_file.write_bytes((FIXTURES / name).read_bytes())
+            page = wait_for(lambda: (html := fetch(url) or "") and expected in html_lib.unescape(_banner(html)) and html, 30)
+            assert page, f"{name}: no banner with {expected!r}; last seen: {html_lib.unescape(_banner(fetch(url) or ''))[:500]!r}"
+            assert "华阳人民坊" in page, f"{name}: the last good content is gone"
+            assert fetch(f"{base}en/cases/{CASE}/"), f"{name}: the server stopped answering"
+        # a warning is no error: the page is rebuilt from the file, without the character and the banner
+        case_file.write_bytes((FIXTURES / "control-characters.yaml").read_bytes())
+        page = wait_for(lambda: (html := fetch(url) or "") and "华阳人民坊（控制字符已去掉）" in html and html, 30)
+        assert page and not _banner(page), "a save with only a warning did not rebuild the page"
+        case_file.write_bytes(good)
+        assert wait_for(lambda: (html := fetch(url) or "") and "（控制字符已去掉）" not in html and not _banner(html), 30)
