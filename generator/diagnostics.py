@@ -144,8 +144,8 @@ class Diagnostics:
     def summary(self) -> Bilingual:
         e, w, n = len(self.errors), len(self.warnings), len(self.notes)
         zh, en = f"{e} 个错误，{w} 个警告", f"{e} error(s), {w} warning(s)"
-        if n:
-            zh, en = f"{zh}（另有 {n} 条说明）", f"{en} (and {n} note(s))"
+        if n:  # information: counted apart, never as a warning
+            zh, en = f"{zh}，{n} 条说明", f"{en}, {n} note(s)"
         return Bilingual(zh=zh, en=en)
 
 

@@ -29,7 +29,7 @@ from ..collection import Collection
 from ..content.models import Media
 from ..guard import working_on
 from ..diagnostics import Bilingual, Diagnostics, error, warning
-from .images import SETTINGS, Derivative, ImageFacts, ImageProblem, derive, inspect_image
+from .images import SETTINGS, Derivative, ImageFacts, ImageProblem, derive, inspect_image, unreadable_file
 from .video import check_mp4
 
 VIDEO_KIND = "video"
@@ -203,7 +203,7 @@ def _jobs(collection: Collection, items: list[_Item], index: _DigestIndex, diagn
         try:
             digest = index.digest(item.image.path)
         except OSError as exc:
-            _report(collection, item.image, ImageProblem(f"无法读取：{exc.strerror or exc}", f"cannot be read: {exc.strerror or exc}"), diagnostics)
+            _report(collection, item.image, unreadable_file(exc), diagnostics)
             continue
         key = f"{digest}-{settings}"
         jobs.setdefault(key, _Job(item.image.path, key, [])).places.append(item.image)
@@ -284,7 +284,7 @@ def _video_problem(path: Path) -> ImageProblem | None:
     except ImageProblem as problem:
         return problem
     except OSError as exc:
-        return ImageProblem(f"无法读取：{exc.strerror or exc}", f"cannot be read: {exc.strerror or exc}")
+        return unreadable_file(exc)
     return None
 
 

@@ -53,6 +53,15 @@ _TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
 _MEGAPIXELS = MAX_PIXELS // 1_000_000
 
 
+def unreadable_file(exc: OSError) -> "ImageProblem":
+    """A file the system would not read, said in the reader's words: never errno's English text
+    in a Chinese message, nor Python's "[Errno 2] …: '/home/…'" (the diagnostic names the file)."""
+    from ..diagnostics import os_error
+
+    reason = os_error(exc)
+    return ImageProblem(f"无法读取：{reason.zh}", f"cannot be read: {reason.en}")
+
+
 class ImageProblem(Exception):
     """Why an original cannot be published, in both languages."""
 
@@ -166,8 +175,8 @@ def open_checked(path: Path) -> Image.Image:
                                "在手机或电脑上导出为 JPEG 后再放入", "export it as JPEG first") from None
         raise ImageProblem("不是图片，或格式无法识别", "not an image, or a format that cannot be read",
                            "请提供 JPEG、PNG、WebP 或 HEIC 照片", "provide a JPEG, PNG, WebP or HEIC photo") from None
-    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
-        raise ImageProblem(f"无法打开：{exc.strerror}", f"cannot be opened: {exc.strerror}") from None
+    except OSError as exc:  # gone since it was found, unreadable, a folder…
+        raise unreadable_file(exc) from None
     except Exception as exc:  # untrusted bytes: a plugin may raise anything on a malformed header
         raise _unreadable(exc) from None
     if image.format not in FORMATS:

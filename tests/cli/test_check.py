@@ -4,6 +4,7 @@ line and field, in both languages; exit codes 0 / 1 / 2; JSON for machines."""
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from pathlib import Path
 
@@ -209,3 +210,98 @@ def test_an_exhibition_image_without_alt_text_is_a_warning(tmp_path):
     assert code == 0
     (hit,) = [d for d in report["diagnostics"] if d["code"] == "missing_alt"]
     assert hit["field"].startswith("media[") and hit["line"]
+
+
+def test_a_missing_file_is_one_error_in_the_readers_words(tmp_path):
+    """A photo, a video and its poster that are not there: each said once (load_collection says
+    it; the media review that reads files after it says nothing more), without Python's
+    "[Errno 2] No such file or directory: '/abs/path'"."""
+    content = copy_content(tmp_path)
+    _case(content, "absent.yaml", GOOD_CASE.format(id="absent").replace(
+        "media:\n", "media:\n  - {kind: video, file: 介绍.mp4, poster: 封面.jpg, caption: 介绍}\n"
+                    "  - {file: 改造后.jpg, alt: 照片}\n"))
+    exhibition = next((content / "exhibitions").glob("*.yaml"))
+    cover = next(exhibition.with_suffix("").glob("*.jpg"))
+    cover.unlink()
+    code, report = check_json(content, lang="zh")
+    assert code == 1
+    missing = [(d["file"], d["field"], d["code"]) for d in report["diagnostics"] if d["severity"] == "error"]
+    assert len(missing) == len(set(missing)) == 4, missing  # 介绍.mp4, 封面.jpg, 改造后.jpg, the exhibition's cover
+    assert {code for *_, code in missing} == {"media_missing"}
+    for lang in ("zh", "en"):
+        result = showcase("check", "--content", str(content), lang=lang)
+        # the content lies outside the project, so each line starts with its file's full path: the
+        # messages after it hold none
+        messages = [re.sub(r"^\s*\S+ \S+?\.yaml(:\d+)?: ", "", line) for line in result.stdout.splitlines()
+                    if re.match(r"\s*(错误|error) ", line)]
+        assert len(messages) == 4 * 2  # each error in both languages
+        for word in ("Errno", "No such file", str(tmp_path)):
+            assert not any(word in message for message in messages), (word, result.stdout)
+
+
+def test_an_unreadable_photo_is_said_without_errno(tmp_path, monkeypatch):
+    """The system refusing a file (permissions, a disk error) is said in the reader's language,
+    once, without errno's English or the absolute path."""
+    import errno
+
+    from generator import media
+    from generator.collection import load_collection
+    from generator.editorial import review
+    from generator.media.images import ImageProblem, inspect_image
+
+    content = copy_content(tmp_path)
+    _case(content, "locked.yaml", GOOD_CASE.format(id="locked"))
+
+    def refuse(self, original):
+        raise PermissionError(errno.EACCES, "Permission denied", str(original))
+
+    monkeypatch.setattr(media._DigestIndex, "digest", refuse)
+    collection, found = load_collection(content, display_root=tmp_path)
+    assert collection is not None
+    problems = [d for d in review(collection) if d.is_error and d.file.endswith("locked.yaml")]
+    assert [d.field for d in problems] == ["media[1].file"], [d.format("en") for d in problems]
+    text = problems[0].report("zh")
+    for word in ("Permission denied", "Errno", str(tmp_path)):
+        assert word not in text, text
+    assert "没有读写权限" in text and "permission denied" in text
+
+    # the decoder says the same of a path that is no file
+    try:
+        inspect_image(tmp_path)
+    except ImageProblem as problem:
+        assert problem.zh == "无法读取：这是一个文件夹，不是文件" and "Is a directory" not in problem.en
+    else:
+        raise AssertionError("a folder was read as an image")
+
+
+def test_a_file_the_system_refuses_is_not_an_internal_error(tmp_path):
+    """An OSError at the command line (an output folder that cannot be made) is the user's to fix:
+    exit 1, a plain sentence, no errno, not 'internal error'."""
+    for lang in ("zh", "en"):
+        result = showcase("export", "csv", "-o", "/proc/showcase-cannot-be-made", lang=lang)
+        assert result.returncode == 1, result.stderr
+        assert "Errno" not in result.stderr and "INTERNAL" not in result.stderr, result.stderr
+        assert ("错误：" if lang == "zh" else "Error: ") in result.stderr
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_check_and_the_build_say_the_same(tmp_path, lang):
+    """One rule for both (Diagnostic.report): the reader's language first, an error also in the
+    other language on the next, indented line; the build's log carries the same text."""
+    content = copy_content(tmp_path)
+    case = next((content / "excellent").glob("*.yaml"))
+    case.write_text(re.sub(r"(?m)^district: .*$", "district: 长林", case.read_text(encoding="utf-8")), encoding="utf-8")
+    checked = showcase("check", "--content", str(content), lang=lang)
+    built = showcase("build", "-d", str(tmp_path / "site"), "--content", str(content), lang=lang)
+    assert checked.returncode == 1 and built.returncode == 1
+    first, other = ("错误", "error") if lang == "zh" else ("error", "错误")
+    lines = checked.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{first} ") and "district" in line)
+    said = lines[start:start + 2]
+    assert "长林" in said[0] and said[1].startswith(f"    {other} "), said
+    assert (" is not a Shanghai district" in said[0]) == (lang == "en"), said
+    log = [re.sub(r"^(ERROR|WARNING|INFO)\s+-\s+", "", line) for line in built.stderr.splitlines()]
+    assert any(log[i:i + 2] == said for i in range(len(log))), (said, built.stderr[-3000:])
+    # the printed totals: a note in both, in the reader's language only
+    note = next(line for line in lines if "totals" in line)
+    assert note.startswith("说明 " if lang == "zh" else "note ") and note in log

@@ -78,3 +78,14 @@ def test_no_check_pipes_into_grep_q():
     assert "pipefail" in text
     assert not re.search(r"\|\s*grep\b[^|\n]*\s-[a-zA-Z]*[qlm]", code), "a pipe into grep -q can fail at random under pipefail"
     assert not re.search(r"\|\s*(head|grep\s+-m)\b", code)
+
+
+def test_license_is_the_spdx_string_setuptools_reads_without_warnings():
+    """`license = { text = "MIT" }` made setuptools print three deprecation banners on the first
+    install; the SPDX string needs setuptools 77 or later to build."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["license"] == "MIT"
+    requires = [r for r in project["build-system"]["requires"] if r.startswith("setuptools")]
+    assert requires and re.fullmatch(r"setuptools>=(\d+).*", requires[0]) and int(re.match(r"setuptools>=(\d+)", requires[0]).group(1)) >= 77
