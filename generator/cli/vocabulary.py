@@ -14,6 +14,7 @@ import json
 
 import click
 
+from ..content.clean import visible
 from ..content.reference import Reference, Term, UnknownTerm, Vocabulary, reference
 from .common import OK, console, lang_option
 from .i18n import Say
@@ -93,6 +94,7 @@ def _lookup(say: Say, ref: Reference, text: str) -> bool:
     """`showcase terms 社区食堂`: which list accepts the value, and as what. False when none does."""
     out = console()
     found = False
+    shown = visible(text)  # what the user typed, without control characters reaching the terminal
     for vocabulary in ref.vocabularies():
         try:
             key = vocabulary.resolve(text)
@@ -101,9 +103,9 @@ def _lookup(say: Say, ref: Reference, text: str) -> bool:
         term = vocabulary[key]
         found = True
         title = say(vocabulary.title_zh, vocabulary.title_en)
-        out.print(say(f"“{text}”是{title}中的 {term.zh} / {term.en}（键 {term.key}；字段 {', '.join(vocabulary.fields)}；"
+        out.print(say(f"“{shown}”是{title}中的 {term.zh} / {term.en}（键 {term.key}；字段 {', '.join(vocabulary.fields)}；"
                       f"全部：showcase terms {vocabulary.command}）",
-                      f"'{text}' is {term.en} / {term.zh} in the list {vocabulary.command} ({title}; key {term.key}; "
+                      f"'{shown}' is {term.en} / {term.zh} in the list {vocabulary.command} ({title}; key {term.key}; "
                       f"field {', '.join(vocabulary.fields)}; all: showcase terms {vocabulary.command})"))
     return found
 
@@ -156,6 +158,7 @@ def commands(say: Say) -> list[click.Command]:
             return OK
         close = [f"{t.zh} ({v.command}: {t.key})" for v in ref.vocabularies() for t in v.suggest(name)]
         maybe = say(f"您是不是要找 {' 或 '.join(close[:3])}？", f"did you mean {' or '.join(close[:3])}? ") if close else ""
+        name = visible(name)
         raise click.UsageError(say(f"没有名为“{name}”的列表，也没有哪个列表接受这个值；{maybe}列表有：{names}（不带参数运行 showcase terms 可看全部）",
                                    f"there is no list called '{name}', and no list accepts it as a value; {maybe}the lists are: "
                                    f"{names} (run showcase terms without an argument to see them all)"))
