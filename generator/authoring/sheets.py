@@ -264,6 +264,9 @@ INSTRUCTIONS = [
      "showcase import workbook.xlsx --media photo-folder --dry-run    first, see what would be created or changed"),
     ("showcase import 报送表.xlsx --media 照片文件夹    全部行正确时才写入",
      "showcase import workbook.xlsx --media photo-folder    writes only when every row is valid"),
+    ("showcase import entries.xlsx --update    网站“下载”页或 showcase export xlsx 的表格改过后也可导回：只有改动了的单元格会改变条目文件",
+     "showcase import entries.xlsx --update    the workbook from the site's downloads or `showcase export xlsx`, edited, "
+     "reads back too: only the cells you changed change the entry files"),
 ]
 
 

