@@ -57,8 +57,8 @@ def commands(say: Say) -> list[click.Command]:
             try:
                 resolved.append(collection.reference.districts.resolve(name))
             except UnknownTerm as exc:
-                hint = "、".join(t.zh for t in exc.suggestions) or collection.reference.districts.listing()
-                raise click.BadParameter(say(f"“{name}”不是上海的区；可以写：{hint}", f"'{name}' is not a Shanghai district; try: {hint}"),
+                hint_zh, hint_en = collection.reference.districts.unknown_hint(exc.suggestions)
+                raise click.BadParameter(say(f"“{name}”不是上海的区；{hint_zh}", f"'{name}' is not a Shanghai district; {hint_en}"),
                                          param_hint="--district")
         unknown = [i for i in ids if i not in collection.cases]
         if unknown:

@@ -242,7 +242,8 @@ def test_selection_by_district_year_and_id(content, collection, tmp_path):
     assert result.returncode == 1 and "no case matches" in result.stdout
 
 
-@pytest.mark.parametrize("lang, words", [("zh", "不是上海的区"), ("en", "is not a Shanghai district")])
+@pytest.mark.parametrize("lang, words", [("zh", "不是上海的区；您是不是要写 长宁区 (changning)？完整列表：showcase terms district"),
+                                         ("en", "is not a Shanghai district; did you mean 长宁区 (changning)? full list: showcase terms district")])
 def test_bad_options_are_usage_errors_in_the_users_language(content, tmp_path, lang, words):
     result = showcase("export", "json", "-o", str(tmp_path), "--content", str(content), "--district", "长林", lang=lang)
     assert result.returncode == 2 and words in result.stderr + result.stdout
