@@ -18,7 +18,7 @@ import yaml
 
 from .content import yaml_mistakes
 from .content.clean import UNWANTED, clean_text, describe
-from .diagnostics import Bilingual, Diagnostic, error, format_path, warning
+from .diagnostics import Bilingual, Diagnostic, error, format_path, os_error, warning
 
 # A case file is a page of text. Anything far larger is a mistake (a pasted binary, a runaway
 # export) and would only slow the build.
@@ -155,8 +155,9 @@ def read_yaml(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnosti
     try:
         raw = path.read_bytes()
     except OSError as exc:
+        reason = os_error(exc)
         return None, [error("unreadable_file", shown, None, None,
-                            f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}")]
+                            f"无法读取文件：{reason.zh}", f"cannot read the file: {reason.en}")]
     if len(raw) > MAX_FILE_BYTES:
         return None, [error("file_too_large", shown, None, None,
                             f"文件过大（{len(raw) // 1024} KB），上限 {MAX_FILE_BYTES // 1024} KB",

@@ -166,13 +166,13 @@ def commands(say: Say) -> list[click.Command]:
         name = "date"
 
         def convert(self, value, param, ctx):
-            from ..content.models import parse_partial_date
+            from ..content.models import explain_bad_date, parse_partial_date
 
             try:
                 return parse_partial_date(value).iso()
             except ValueError:
-                self.fail(say(f"“{value}”不是有效日期；写成 2024、2024-04 或 2024-04-09",
-                              f"'{value}' is not a valid date; write 2024, 2024-04 or 2024-04-09"), param, ctx)
+                what, instead = explain_bad_date(value)  # the wording of check, build and import
+                self.fail(say(f"{what.zh}；{instead.zh}", f"{what.en}; {instead.en}"), param, ctx)
 
     @new.command("milestone", help=say("新建大事记条目。", "Create a milestone of the programme's timeline."))
     @click.option("--date", type=DateType(), help=say("日期：2014、2024-04 或 2024-04-09", "date: 2014, 2024-04 or 2024-04-09"))

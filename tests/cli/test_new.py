@@ -139,3 +139,9 @@ def test_control_characters_typed_into_new_never_reach_the_file(content):
     (path,) = [p for p in (content / "milestones").glob("2025-03-*.yaml")]
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert data["title"]["zh"] == "控制[31m字符测试"
+
+
+@pytest.mark.parametrize("lang, words", [("zh", "2024年2月只有29天"), ("en", "February 2024 has 29 days")])
+def test_a_bad_date_on_the_command_line_is_explained_as_check_explains_it(tmp_path, lang, words):
+    result = showcase("new", "milestone", "--date", "2024-02-30", "--title", "测试", cwd=tmp_path, lang=lang)
+    assert result.returncode == 2 and words in result.stderr, result.stderr

@@ -133,3 +133,14 @@ def test_check_prints_each_explanation(content_with_mistakes):
             # the printed text (wrapped to the terminal's width) holds file:line and the explanation
             assert f"{name}.yaml:{line}" in flat[lang], (name, lang)
             assert re.sub(r"\s+", "", item["message"][lang]) in flat[lang], (name, lang, texts[lang][-3000:])
+
+
+def test_a_file_the_system_cannot_read_is_named_in_plain_words(tmp_path):
+    from generator.load import read_yaml
+
+    folder = tmp_path / "not-a-file.yaml"
+    folder.mkdir()
+    source, problems = read_yaml(folder, tmp_path)
+    assert source is None and len(problems) == 1
+    assert "Errno" not in problems[0].format("en") and "Is a directory" not in problems[0].format("zh")
+    assert problems[0].format("en").startswith("not-a-file.yaml")
