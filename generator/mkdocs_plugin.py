@@ -36,7 +36,8 @@ from markupsafe import escape
 from . import urls
 from .collection import load_collection
 from .content.reference import DATA_DIR
-from .guard import debugging, internal_error, working_on
+from .diagnostics import error
+from .guard import debugging, file_of, internal_error, working_on
 from .media import publish_media, terminal_progress
 from .render.assets import AssetVersions, stylesheet_bundle
 from .render.pages import PageRenderer, PageSpec, Strings
@@ -183,14 +184,20 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
     @event_priority(100)  # before MkDocs cleans anything: bad content must not cost the old site
     @_guarded("读取内容和生成页面", "reading the content and making the pages")
     def on_pre_build(self, config: MkDocsConfig) -> None:
-        collection, diagnostics = load_collection(self.content_dir, display_root=self.project_dir)
-        media = None
-        if collection is not None:
-            media = publish_media(collection, self.cache_dir, diagnostics, progress=terminal_progress("图片 / images"))
-            log.info("图片：新处理 %d 张，来自缓存 %d 张 / images: %d processed, %d from the cache",
-                     media.processed, media.cached, media.processed, media.cached)
-        _log_diagnostics(diagnostics)
         self.serve_errors = []
+        try:
+            collection, diagnostics = load_collection(self.content_dir, display_root=self.project_dir)
+            media = None
+            if collection is not None:
+                media = publish_media(collection, self.cache_dir, diagnostics, progress=terminal_progress("图片 / images"))
+                log.info("图片：新处理 %d 张，来自缓存 %d 张 / images: %d processed, %d from the cache",
+                         media.processed, media.cached, media.processed, media.cached)
+        except Exception as exc:
+            if not self._keeps_serving(exc):
+                raise
+            self._prepare(*self.last_good, config)  # the preview keeps the last good content, under the banner
+            return
+        _log_diagnostics(diagnostics)
         if diagnostics.has_errors() or collection is None or media is None:
             summary = diagnostics.summary()
             if not (self.serving and self.last_good):
@@ -201,9 +208,34 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                       summary.zh, summary.en)
             self.serve_errors = [d for d in diagnostics if d.is_error]
             collection, media = self.last_good
+        elif self.serving and self.last_good:
+            try:
+                self._prepare(collection, media, config)
+            except Exception as exc:
+                if not self._keeps_serving(exc):
+                    raise
+                self._prepare(*self.last_good, config)
+            else:
+                self.last_good = (collection, media)
+            return
         elif self.serving:
             self.last_good = (collection, media)
+        self._prepare(collection, media, config)
 
+    def _keeps_serving(self, exc: Exception) -> bool:
+        """While previewing with a last good site, an internal error (a bug of ours, met with the
+        content just saved) is put in the banner like a content error, and the preview goes on
+        with the last good content; otherwise (building, or nothing good yet) it ends the build."""
+        if not (self.serving and self.last_good) or debugging() or isinstance(exc, MkDocsException):
+            return False
+        log.debug("internal error", exc_info=True)
+        message = internal_error(exc, "读取内容和生成页面", "reading the content and making the pages")
+        log.error("%s\n%s", message.zh, message.en)
+        self.serve_errors = [error("internal_error", file_of(exc) or self.config.content_dir, None, None, message.zh, message.en)]
+        return True
+
+    def _prepare(self, collection, media, config: MkDocsConfig) -> None:
+        """Everything the pages are made from, for `collection` and its published `media`."""
         missing = collection.missing_translations()
         if missing:
             files = sorted({m.file for m in missing})

@@ -99,12 +99,12 @@ def wait_for(predicate, seconds: float):
 
 
 @contextmanager
-def showcase_serve(content: Path, cache_dir: Path):
+def showcase_serve(content: Path, cache_dir: Path, env: dict | None = None):
     """`showcase serve` through the installed script on a free port; yields the base URL and
     stops the server (SIGTERM, as a service manager would) on leaving."""
     port = free_port()
     env = {**os.environ, "SHOWCASE_CONTENT_DIR": str(content), "SHOWCASE_CACHE_DIR": str(cache_dir),
-           "NO_MKDOCS_2_WARNING": "1"}
+           "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     showcase = Path(sys.executable).with_name("showcase")
     server = subprocess.Popen([str(showcase), "serve", "--content", str(content), "-a", f"127.0.0.1:{port}"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

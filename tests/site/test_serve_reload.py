@@ -3,6 +3,7 @@ page; a YAML mistake keeps the last good page with a banner naming file and line
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -108,3 +109,62 @@ def test_every_error_class_saved_while_serving_keeps_the_last_good_site_under_a_
         assert page and not _banner(page), "a save with only a warning did not rebuild the page"
         case_file.write_bytes(good)
         assert wait_for(lambda: (html := fetch(url) or "") and "（控制字符已去掉）" not in html and not _banner(html), 30)
+
+
+# A bug of ours met while previewing: validation or page making fails on what was just saved.
+BUGS = '''
+import generator.collection as collection
+import generator.render.pages as pages
+
+_validate = collection.validate_entry
+_render_all = pages.PageRenderer.render_all
+
+
+def validate_entry(source, model):
+    if "验证时出错" in source.path.read_text(encoding="utf-8", errors="replace"):
+        raise RuntimeError("unforeseen in validation")
+    return _validate(source, model)
+
+
+def render_all(self):
+    if any("生成页面时出错" in case.title.zh for case in self.collection.cases.values()):
+        raise RuntimeError("unforeseen in rendering")
+    return _render_all(self)
+
+
+collection.validate_entry = validate_entry
+pages.PageRenderer.render_all = render_all
+'''
+
+
+def test_an_internal_error_while_serving_is_shown_in_the_banner_and_the_preview_goes_on(tmp_path):
+    """An internal error (a bug, not a mistake in the content) met with a saved file: the banner
+    says it is an internal error and names the file, the last good content stays, the server goes
+    on answering, and the next good save clears the banner."""
+    import html as html_lib
+
+    content = _one_case(tmp_path)
+    case_file = content / "excellent" / f"{CASE}.yaml"
+    good = case_file.read_text(encoding="utf-8")
+    bugs = tmp_path / "bugs"
+    bugs.mkdir()
+    (bugs / "sitecustomize.py").write_text(BUGS, encoding="utf-8")  # imported by every Python started
+    env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(bugs), os.environ.get("PYTHONPATH")]))}
+    with showcase_serve(content, tmp_path / "cache", env=env) as base:
+        url = f"{base}cases/{CASE}/"
+        assert wait_for(lambda: fetch(url), 60), "mkdocs serve did not come up"
+        for marker, stage in (("# 验证时出错\n", "validation"), ("生成页面时出错", "rendering")):
+            saved = marker + good if marker.startswith("#") else good.replace("  zh: 华阳人民坊\n", f"  zh: 华阳人民坊{marker}\n", 1)
+            assert saved != good
+            case_file.write_text(saved, encoding="utf-8")
+            page = wait_for(lambda: (html := fetch(url) or "") and "内部错误" in html_lib.unescape(_banner(html)) and html, 30)
+            assert page, f"{stage}: no banner for an internal error"
+            banner = html_lib.unescape(_banner(page))
+            assert f"unforeseen in {stage}" in banner and "Traceback" not in banner
+            if stage == "validation":
+                assert f"{CASE}.yaml" in banner  # the file being processed
+            assert "华阳人民坊" in page and marker.strip("# \n") not in page.split('class="sc-serve-errors"')[0]
+            assert fetch(f"{base}en/cases/{CASE}/"), f"{stage}: the server stopped answering"
+            case_file.write_text(good.replace("  zh: 华阳人民坊\n", f"  zh: 华阳人民坊（{stage}已恢复）\n", 1), encoding="utf-8")
+            assert wait_for(lambda: (html := fetch(url) or "") and f"（{stage}已恢复）" in html and not _banner(html), 30), \
+                f"{stage}: a good save after the internal error did not clear the banner"
