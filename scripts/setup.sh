@@ -73,3 +73,26 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q -e ".[test]"
   touch "$stamp"
 fi
+
+# The browser tests' JavaScript tools (axe-core for the WCAG checks) come from the npm registry
+# through tests/browser/package-lock.json, never from a CDN at test time. `npm ci` runs only when
+# node_modules is missing or the lock changed since the last install (its checksum is kept in
+# node_modules); the checksum is read into a variable and compared, nothing is piped into grep.
+if [ "$want_browser" = 1 ]; then
+  node_dir=tests/browser
+  lock_stamp="$node_dir/node_modules/.showcase-lock.sha256"
+  lock_sum="$(sha256sum "$node_dir/package-lock.json")"
+  lock_sum="${lock_sum%% *}"
+  installed_sum=""
+  [ -f "$lock_stamp" ] && installed_sum="$(cat "$lock_stamp")"
+  if [ ! -d "$node_dir/node_modules" ] || [ "$installed_sum" != "$lock_sum" ]; then
+    if ! command -v npm >/dev/null; then
+      echo "scripts/setup.sh: npm is missing; the browser tests need it to install axe-core from" >&2
+      echo "  $node_dir/package-lock.json. Install Node.js with npm (Debian: apt-get install nodejs npm), then run again." >&2
+      exit 1
+    fi
+    echo "==> installing the browser tests' npm packages (npm ci in $node_dir)"
+    (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error)
+    printf '%s\n' "$lock_sum" > "$lock_stamp"
+  fi
+fi
