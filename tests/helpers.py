@@ -67,7 +67,7 @@ def configured_tile_host(host: str | None) -> bool:
     with open(ROOT / "mkdocs.yml", encoding="utf-8") as handle:
         config = yaml_load(handle)
     options = next((p["showcase"] for p in config.get("plugins", []) if isinstance(p, dict) and "showcase" in p), {}) or {}
-    hosts = {p.host for p in providers(options.get("map_tiles"), environ={})[0]}
+    hosts = {h for p in providers(options.get("map_tiles"), environ={})[0] for h in p.hosts}  # both languages' URLs
     # "{s}" was filled with "a"; any sibling subdomain of the same server counts
     return bool(host) and any(host == h or host.split(".", 1)[-1] == h.split(".", 1)[-1] for h in hosts)
 

@@ -164,7 +164,8 @@ class MapBuilder:
         for index, provider in enumerate(self.providers):
             # an xyzservices provider, not a URL string: folium would search its catalogue of
             # ~1,000 providers for a string on every map
-            tiles = xyzservices.TileProvider(name=provider.name(lang), url=provider.url, attribution=provider.attribution)
+            tiles = xyzservices.TileProvider(name=provider.name(lang), url=provider.url_for(lang),
+                                             attribution=provider.attribution)
             layer = folium.TileLayer(tiles=tiles, attr=provider.attribution, name=provider.name(lang),
                                      subdomains=provider.subdomains, max_zoom=provider.max_zoom, max_native_zoom=provider.max_zoom,
                                      overlay=False, control=True, show=index == 0)
