@@ -4,6 +4,13 @@
  * file. Leaflet, the map's own script (written by folium at build time) and the boundaries load
  * only when the map comes within 300 px of the viewport, so the rest of the page is usable first.
  * Everything loads with <script> tags, never fetch(), so maps also work from file:// (a kiosk).
+ *
+ * Keyboard: every marker and cluster is a button in the tab order named after its place (or
+ * "3 places"), in the page's language. Enter or Space on a marker opens its popup and moves
+ * focus to the popup's link; Escape closes it and returns focus to the marker. Enter or Space on
+ * a cluster zooms in (or spreads the markers out at the last zoom) and focuses the first place
+ * it held. Nothing holds focus: Tab goes on past the map's controls to the rest of the page.
+ * The labels come from the map's data (generator/maps/build.py: labels).
  */
 (function () {
   "use strict";
@@ -64,6 +71,15 @@
       var m = L.marker([p.lat, p.lon], { icon: icon(p.kind), title: p.title, alt: p.title, keyboard: true,
                                          kind: p.kind, district: p.district, entry: p.entry, wgs: [p.lat, p.lon] });
       m.bindPopup(p.popup, { maxWidth: 260 });  // HTML escaped at build time
+      // the icon is made again each time the marker is shown (clusters): name it every time
+      m.on("add", function () {
+        var el = m.getElement();
+        if (!el) return;
+        el.setAttribute("aria-label", p.title);  // set as text, never parsed
+        el.setAttribute("role", "button");
+        el.setAttribute("aria-haspopup", "dialog");
+        el.scMarker = m;
+      });
       return m;
     });
     if (parent.addLayers) parent.addLayers(markers); else markers.forEach(function (m) { m.addTo(parent); });
@@ -76,6 +92,7 @@
     var d = o.data || {};
     o.boundaries = d.boundaries; o.filter = d.filter; o.fit = d.fit;
     var box = map.getContainer();
+    keyboard(map, o, d.labels || {});
     var state = { map: map, markers: o.markers, cluster: o.cluster, visible: o.markers.slice(), datum: "wgs84", boundaries: [] };
     box.showcase = state;
 
@@ -122,6 +139,101 @@
         box.dataset.boundaries = String(state.boundaries.length);
       });
     });
+  }
+
+  function fill(text, values) {
+    return String(text).replace(/\{(\w+)\}/g, function (all, key) { return key in values ? values[key] : all; });
+  }
+
+  /* Names in the page's language and keyboard use of markers, clusters, popups and controls. */
+  function keyboard(map, o, labels) {
+    var box = map.getContainer();
+    if (o.cluster) {
+      var make = o.cluster.options.iconCreateFunction;
+      o.cluster.options.iconCreateFunction = function (cluster) {
+        var made = make(cluster), create = made.createIcon;
+        made.createIcon = function (old) {
+          var el = create.call(this, old);
+          el.setAttribute("aria-label", fill(labels.cluster || "{count}", { count: cluster.getChildCount() }));
+          el.setAttribute("role", "button");
+          el.tabIndex = 0;
+          el.scCluster = cluster;
+          return el;
+        };
+        return made;
+      };
+    }
+    function name(el, text) { if (el && text) { el.setAttribute("aria-label", text); el.title = text; } }
+    if (map.zoomControl) {
+      name(map.zoomControl._zoomInButton, labels.zoom_in);
+      name(map.zoomControl._zoomOutButton, labels.zoom_out);
+    }
+    map.whenReady(function () {
+      name(box.querySelector(".leaflet-control-layers-toggle"), labels.layers);
+      var layers = box.querySelector(".leaflet-control-layers");
+      if (layers && labels.layers) layers.setAttribute("aria-label", labels.layers);
+    });
+    var opener = null;  // the marker whose popup the keyboard opened
+    map.on("popupopen", function (e) {
+      var el = e.popup.getElement();
+      if (!el) return;
+      name(el.querySelector(".leaflet-popup-close-button"), labels.close);
+      el.setAttribute("role", "dialog");
+      var source = e.popup._source;
+      if (source && source.options.title) el.setAttribute("aria-label", source.options.title);
+      if (opener && opener === source) {
+        var link = el.querySelector(".leaflet-popup-content a[href]");
+        if (link) link.focus({ preventScroll: true });
+      }
+    });
+    map.on("popupclose", function (e) {
+      var source = e.popup._source, el = e.popup.getElement(), active = document.activeElement;
+      // closed from inside (Escape, its close button) after the keyboard opened it: back to the marker
+      if (opener && opener === source && (!active || active === document.body || (el && el.contains(active)))) {
+        var icon = source.getElement && source.getElement();
+        if (icon) icon.focus({ preventScroll: true });
+      }
+      opener = null;
+    });
+    function focusFirstOf(cluster) {
+      var child = cluster.getAllChildMarkers()[0];
+      var shown = child && o.cluster.getVisibleParent(child);
+      var el = shown && shown.getElement && shown.getElement();
+      if (el) el.focus({ preventScroll: true });
+    }
+    box.addEventListener("keydown", function (e) {
+      var el = e.target;
+      if (e.key === "Escape" || e.key === "Esc") {
+        var popup = map._popup;
+        if (popup && map.hasLayer(popup)) {
+          var source = popup._source;
+          if (source && !opener) opener = source;
+          map.closePopup();
+          var icon = source && source.getElement && source.getElement();
+          if (icon) icon.focus({ preventScroll: true });
+          e.preventDefault(); e.stopPropagation();
+        }
+        return;
+      }
+      if (e.key !== "Enter" && e.key !== " " && e.key !== "Spacebar") return;
+      if (el.scMarker) {
+        e.preventDefault(); e.stopPropagation();  // no keypress: Leaflet would toggle it again
+        opener = el.scMarker;
+        if (el.scMarker.isPopupOpen()) { var link = box.querySelector(".leaflet-popup-content a[href]"); if (link) link.focus(); }
+        else el.scMarker.openPopup();
+      } else if (el.scCluster) {
+        e.preventDefault(); e.stopPropagation();
+        var cluster = el.scCluster, group = o.cluster;
+        var target = map.getBoundsZoom(cluster.getBounds());
+        if (map.getZoom() >= map.getMaxZoom() || target <= map.getZoom()) {
+          group.once("spiderfied", function () { focusFirstOf(cluster); });
+          cluster.spiderfy();
+        } else {
+          map.once("zoomend", function () { setTimeout(function () { focusFirstOf(cluster); }, 400); });
+          cluster.zoomToBounds({ padding: [20, 20] });
+        }
+      }
+    }, true);
   }
 
   function addFilter(map, state, f) {

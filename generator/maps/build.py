@@ -54,6 +54,7 @@ class MapSpec:
     height: str  # "small" | "large"
     label: str  # accessible name of the map region
     assets_version: str = ""  # ?v= of Leaflet and the boundary scripts (maps/assets.py: version)
+    places: list[Located] = field(default_factory=list)  # what the map shows, for the list beside it
 
 
 @dataclass
@@ -99,12 +100,14 @@ class MapBuilder:
             return None
         prototype = self._prototype(kind, lang)
         data = {"places": [self._place(item, lang, self._relative_to(item.route, lang))],
-                "boundaries": self._boundaries([item.district], item.route, lang), "filter": None, "fit": None}
+                "boundaries": self._boundaries([item.district], item.route, lang), "filter": None, "fit": None,
+                "labels": self._labels(lang)}
         script = _P_ZOOM_RE.sub(f'"zoom": {13 if item.approximate else 15}', prototype.script)
         script = _substitute(script, {_P_LAT: repr(float(item.lat)), _P_LON: repr(float(item.lon))})
         return MapSpec(dom_id=prototype.dom_id, script_path=urls.page_url(item.route, lang) + "map.js",
                        script=map_data_script(prototype.dom_id, data) + script,
-                       cluster=False, height="small", label=prototype.label, assets_version=prototype.assets_version)
+                       cluster=False, height="small", label=prototype.label, assets_version=prototype.assets_version,
+                       places=[item])
 
     def _relative_to(self, route: str, lang: str):
         page = urls.page_url(route, lang)
@@ -193,11 +196,17 @@ class MapBuilder:
         if not prototype:  # an entry map's data is put in front of the prototype per entry (entry_map)
             data = {"places": [self._place(item, lang, rel) for item in items],
                     "boundaries": self._boundaries(boundaries, route, lang),
-                    "filter": self._filter(items, lang) if filter else None, "fit": fit}
+                    "filter": self._filter(items, lang) if filter else None, "fit": fit, "labels": self._labels(lang)}
             script = map_data_script(fmap.get_name(), data) + script
         label = self._t("map_label_entries", lang, count=1 if prototype else len(items))
         return MapSpec(dom_id=fmap.get_name(), script_path=page + "map.js", script=script, cluster=cluster,
-                       height=height, label=label, assets_version=assets.version())
+                       height=height, label=label, assets_version=assets.version(), places=list(items))
+
+    def _labels(self, lang: str) -> dict[str, str]:
+        """The map's own words in the page's language, for maps.js (names of controls, clusters)."""
+        keys = {"zoom_in": "map_zoom_in", "zoom_out": "map_zoom_out", "layers": "map_layers",
+                "close": "map_popup_close", "cluster": "map_cluster"}
+        return {name: self._t(key, lang) for name, key in keys.items()}
 
     def _boundaries(self, keys: list[str], route: str, lang: str) -> list[dict]:
         page = urls.page_url(route, lang)
