@@ -1,4 +1,7 @@
-/* Galleries: a lightbox for photos (keyboard: ← → Esc; touch: swipe) and the before/after slider.
+/* Galleries: a lightbox for photos (keyboard: ← → Home End Esc; touch: swipe) and the before/after
+ * slider (a range input: ← → by 5 %, Home/End, its value said as "改造前 30% · 改造后 70%" in the
+ * page's own words for before and after). The lightbox says "图 2 / 共 5" / "Photo 2 of 5" in a
+ * live region, and Escape closes it and returns focus to the photo that opened it.
  * Without JavaScript a photo's link opens the large copy and a before/after pair stands side by
  * side, so nothing here is needed to see anything.
  */
@@ -21,7 +24,7 @@
       '<button type="button" class="sc-lightbox__prev"></button>' +
       '<figure class="sc-lightbox__figure"><img alt=""><figcaption></figcaption></figure>' +
       '<button type="button" class="sc-lightbox__next"></button>' +
-      '<p class="sc-lightbox__position" aria-live="polite"></p>';
+      '<p class="sc-lightbox__position" role="status" aria-live="polite" aria-atomic="true"></p>';
     var close = dialog.querySelector(".sc-lightbox__close"),
         prev = dialog.querySelector(".sc-lightbox__prev"),
         next = dialog.querySelector(".sc-lightbox__next");
@@ -42,6 +45,8 @@
     dialog.addEventListener("keydown", function (e) {
       if (e.key === "ArrowLeft") { show(current - 1); e.preventDefault(); }
       if (e.key === "ArrowRight") { show(current + 1); e.preventDefault(); }
+      if (e.key === "Home") { show(0); e.preventDefault(); }
+      if (e.key === "End") { show(links.length - 1); e.preventDefault(); }
     });
     dialog.addEventListener("close", function () { if (returnFocus) returnFocus.focus(); });
     // touch: a horizontal swipe of 50 px or more turns the page
@@ -85,7 +90,18 @@
     var range = figure.querySelector(".sc-compare__range");
     figure.classList.add("sc-compare--slider");
     range.hidden = false;
-    function set() { figure.style.setProperty("--sc-compare", range.value + "%"); }
+    range.step = "5";  // arrows move it by 5 %, Home/End to either end (the input's own keys)
+    // the left part shows "before", the rest "after": said with the page's own labels
+    function label(which, fallback) {
+      var el = figure.querySelector(".sc-compare__" + which + " .sc-compare__label");
+      return el ? el.textContent.trim() : fallback;
+    }
+    var before = label("before", "Before"), after = label("after", "After");
+    function set() {
+      var v = Math.round(+range.value);
+      figure.style.setProperty("--sc-compare", range.value + "%");
+      range.setAttribute("aria-valuetext", before + " " + v + "% · " + after + " " + (100 - v) + "%");
+    }
     range.addEventListener("input", set);
     set();
   });
