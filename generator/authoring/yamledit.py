@@ -14,6 +14,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import (
     FoldedScalarString, LiteralScalarString, PlainScalarString, ScalarString, SingleQuotedScalarString,
 )
@@ -55,13 +56,23 @@ def _keep_breaks(original):
     return represent
 
 
+class _Representer(RoundTripRepresenter):
+    """ruamel's round-trip representer with our rules for strings. Registered once, on a class of
+    our own: `add_representer` changes a class-wide table, and registering on every `_yaml()` wrapped
+    the previous wrapper each time, until after about a thousand writes in one process writing a
+    quoted string ran out of stack (RecursionError); it also changed every other ruamel user."""
+
+
+_Representer.add_representer(str, _represent_str)
+for _kind in (SingleQuotedScalarString, PlainScalarString, FoldedScalarString, LiteralScalarString):
+    _original = RoundTripRepresenter.yaml_representers.get(_kind)
+    if _original is not None:
+        _Representer.add_representer(_kind, _keep_breaks(_original))
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
-    yaml.representer.add_representer(str, _represent_str)
-    for kind in (SingleQuotedScalarString, PlainScalarString, FoldedScalarString, LiteralScalarString):
-        original = yaml.representer.yaml_representers.get(kind)
-        if original is not None:
-            yaml.representer.add_representer(kind, _keep_breaks(original))
+    yaml.Representer = _Representer
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap a long Chinese line
     yaml.indent(mapping=2, sequence=4, offset=2)  # "media:\n  - file: x", the layout of our files

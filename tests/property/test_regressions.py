@@ -171,3 +171,20 @@ def test_an_import_leaves_a_text_that_looks_like_a_huge_number_as_it_is(tmp_path
     path.write_text(yamledit.dumps(document), encoding="utf-8")
     source, _ = read_yaml(path, tmp_path)
     assert source.data["note"] == {"zh": "1e309"} and source.data["section"] == "1e309", source.data
+
+
+def test_the_round_trip_editor_writes_after_thousands_of_writes_in_one_process():
+    """Found by the workbook round-trip property test (issue 14): each write registered the
+    editor's string representers again on ruamel's class-wide table, wrapping the previous
+    wrapper, so after about a thousand writes in one process (a long import, the property tests)
+    writing a quoted text ran out of stack: RecursionError."""
+    from ruamel.yaml.scalarstring import SingleQuotedScalarString
+
+    from generator.authoring import yamledit
+
+    for _ in range(3000):
+        yamledit._yaml()
+    document = yamledit.plain({"a": "x"})
+    document["b"] = SingleQuotedScalarString("kept quoted")
+    document["c"] = SingleQuotedScalarString("kept\u2028quoted")
+    assert yamledit.dumps(document) == 'a: x\nb: \'kept quoted\'\nc: "kept\\Lquoted"\n'
