@@ -402,6 +402,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                     for title, item_route in self.renderer.nav(lang)],
             # search: the header's search box and its labels (None: no box)
             "search": self._search_ui(lang),
+            # the header's other labels: 长辈模式 / large text (site_templates/strings/large_text.yaml)
+            "ui": {key: self.renderer.strings.get(key, lang) for key in self.renderer.strings.table
+                   if key.startswith(("large_text_", "header_"))},
         }
         # Material prints config.site_name (header, title, drawer) and config.copyright (footer);
         # pages render one at a time, so setting them in the page's language here is safe.
