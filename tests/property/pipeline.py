@@ -85,9 +85,9 @@ class ProbeRenderer(PageRenderer):
         super().__init__(*args, **kwargs)
         self.markdown_sources: list[str] = []
 
-    def _markdown(self, text: str) -> str:
+    def _markdown(self, text: str, *args, **kwargs) -> str:  # (the heading level, when the renderer takes one)
         self.markdown_sources.append(text)
-        return f"<!--md-->{super()._markdown(text)}<!--/md-->"
+        return f"<!--md-->{super()._markdown(text, *args, **kwargs)}<!--/md-->"
 
 
 @dataclass
