@@ -139,7 +139,8 @@ class MapBuilder:
         pad = 0.02
         fit = [[min(p.lat for p in items) - pad, min(p.lon for p in items) - pad],
                [max(p.lat for p in items) + pad, max(p.lon for p in items) + pad]]
-        return self._render(items, route, lang, fit=fit, boundaries=["all"], cluster=len(items) > 20, height="medium")
+        # clustered as soon as two markers could overlap: each stays a whole 24 px target (WCAG 2.5.8)
+        return self._render(items, route, lang, fit=fit, boundaries=["all"], cluster=len(items) > 1, height="medium")
 
     def district_map(self, district: str, route: str, lang: str) -> MapSpec:
         items = [p for p in self.located() if p.district == district]
@@ -150,7 +151,7 @@ class MapBuilder:
         pad = 0.01
         fit = [[min([south] + [p.lat for p in items]) - pad, min([west] + [p.lon for p in items]) - pad],
                [max([north] + [p.lat for p in items]) + pad, max([east] + [p.lon for p in items]) + pad]]
-        return self._render(items, route, lang, fit=fit, boundaries=[district], cluster=len(items) > 20, height="large")
+        return self._render(items, route, lang, fit=fit, boundaries=[district], cluster=len(items) > 1, height="large")
 
     # --- rendering ------------------------------------------------------------------------------
     def _t(self, key: str, lang: str, **values) -> str:

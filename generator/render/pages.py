@@ -115,7 +115,7 @@ class PageRenderer:
             trim_blocks=True, lstrip_blocks=True,
             auto_reload=False,  # one renderer serves one build; templates do not change under it
         )
-        self._markdown_cache: dict[str, str] = {}
+        self._markdown_cache: dict[tuple[str, int], str] = {}
 
     # --- public ------------------------------------------------------------------------------
     def nav(self, lang: Lang) -> list[tuple[str, str]]:
@@ -339,17 +339,20 @@ class PageRenderer:
                 return Markup("")
             if text.has(lang):
                 return escape(text.get(lang))
-            return Markup('<span class="sc-fallback" lang="zh-Hans" title="{}">{}</span>').format(
-                t("fallback_title"), text.zh)
+            # Said in visible text, in the page's language, not only by a hover tooltip that a
+            # touch screen never shows: a phone and a screen reader both get it.
+            return Markup('<span class="sc-fallback" lang="zh-Hans">{}<span class="sc-fallback__label" lang="{}"> ({})</span></span>').format(
+                text.zh, lang, t("fallback_label"))
 
-        def md(text: Text | None) -> Markup:
+        def md(text: Text | None, top: int = 3) -> Markup:
+            """`top`: the level of the body's highest heading (3 under an <h2>, 2 under the <h1>)."""
             if text is None:
                 return Markup("")
-            html = self._markdown(text.get(lang))
+            html = self._markdown(text.get(lang), top)
             if text.has(lang):
                 return Markup(html)
-            return Markup('<div class="sc-fallback sc-fallback--block" lang="zh-Hans"><p class="sc-fallback__badge">{}</p>{}</div>').format(
-                t("fallback_badge"), Markup(html))
+            return Markup('<div class="sc-fallback sc-fallback--block" lang="zh-Hans"><p class="sc-fallback__badge" lang="{}">{}</p>{}</div>').format(
+                lang, t("fallback_badge"), Markup(html))
 
         def term(vocabulary: str, key: str) -> str:
             return getattr(self.collection.reference, vocabulary)[key].name(lang)
@@ -394,9 +397,9 @@ class PageRenderer:
                 "number": number, "citations": citations, "media_item": media_item, "src": src,
                 "media_groups": media_groups, "lead_image": lead_image}
 
-    def _markdown(self, text: str) -> str:
+    def _markdown(self, text: str, top: int = 3) -> str:
         # Both languages share many bodies (fallbacks), so cache by text.
-        html = self._markdown_cache.get(text)
+        html = self._markdown_cache.get((text, top))
         if html is None:
-            html = self._markdown_cache[text] = render_markdown(text)
+            html = self._markdown_cache[(text, top)] = render_markdown(text, top)
         return html
