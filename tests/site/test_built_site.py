@@ -296,7 +296,7 @@ def test_content_cannot_inject_script(tmp_path):
     for url in (urls.case(entry_id), urls.page_url(urls.case(entry_id), "en"), urls.CASES):
         page = page_file(site, url).read_text(encoding="utf-8")
         article = BeautifulSoup(page, "html.parser").select_one("article")
-        ours = [s for s in article.find_all("script") if s.get("src", "").split("?")[0].endswith(("javascripts/maps.js", "javascripts/gallery.js", "javascripts/browse.js")) and not s.string]
+        ours = [s for s in article.find_all("script") if s.get("src", "").split("?")[0].endswith(("javascripts/maps.js", "javascripts/gallery.js", "javascripts/browse.js", "javascripts/read-aloud.js")) and not s.string]
         assert [e for e in article.find_all(["script", "iframe", "object", "embed"]) if e not in ours] == []
         for element in article.find_all(True):
             assert not [a for a in element.attrs if a.startswith("on")], element
