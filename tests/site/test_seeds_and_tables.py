@@ -47,7 +47,7 @@ def test_competition_table_equals_annex2(sample_site):
     expected = annex2_rows()
     assert len(expected) == 16
     table = soup(sample_site, "competition").select("#competition-sites tbody tr")
-    shown = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in table]
+    shown = [[td.get_text(strip=True) for td in tr.find_all(["td", "th"])] for tr in table]
     construction = {"新建": "新建", "改造更新": "改造更新"}
     assert [[r[0], r[1], r[2], r[3], construction[r[4]], f"{int(r[5]):,}"] for r in expected] == shown
 
