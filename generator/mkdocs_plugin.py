@@ -372,6 +372,10 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             return html
         page.toc = get_toc([{"level": level, "id": anchor, "name": name, "children": []}
                             for level, anchor, name in spec.toc if level == 2])
+        if spec.lang == "en":
+            from .render.lang import mark_chinese
+
+            return mark_chinese(spec.html)  # Chinese names and terms in English text get lang="zh-Hans"
         return spec.html
 
     @_guarded("生成页面", "making a page")

@@ -104,3 +104,23 @@ def test_every_page_kind_reflows_at_320_and_640_px(browser, server, lang):
     finally:
         context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_an_untranslated_text_says_so_in_visible_text_on_a_phone(browser, server):
+    """No hover tooltip (a touch screen never shows one): the words "Chinese only" follow the
+    Chinese text, in English, visible at a phone's width and read by a screen reader."""
+    page = browser.new_page(viewport={"width": 360, "height": 800}, has_touch=True, is_mobile=True)
+    try:
+        page.goto(server + "en/cases/jiading-jiadingzhen-palm-treasure/")
+        assert page.locator(".sc-fallback").count() >= 1  # the sample keeps one untranslated body
+        inline = page.locator(".sc-fallback:not(.sc-fallback--block)")
+        for i in range(inline.count()):
+            label = inline.nth(i).locator(".sc-fallback__label")
+            assert label.is_visible() and label.inner_text().strip() == "(Chinese only)"
+            assert label.get_attribute("lang") == "en" and inline.nth(i).get_attribute("title") is None
+        badges = page.locator(".sc-fallback--block .sc-fallback__badge").all()
+        for badge in badges:
+            assert badge.is_visible() and badge.get_attribute("lang") == "en"
+            assert badge.inner_text().strip() == "⚑ English translation pending".removeprefix("⚑ ") or "pending" in badge.inner_text()
+    finally:
+        page.close()

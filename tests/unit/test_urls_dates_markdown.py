@@ -49,3 +49,20 @@ def test_markdown_is_sanitised():
     assert '<a href="https://www.shanghai.gov.cn/" rel="noopener noreferrer">ok</a>' in html
     assert "<strong>粗体</strong>" in html
     assert "<h3>标题</h3>" in html  # body headings sit below the page's own sections
+
+
+def test_chinese_fragments_on_english_pages_are_marked():
+    from generator.render.lang import mark_chinese
+
+    html = ('<p>The <a href="x" title="中文">十全十美 services</a>, 沪规划资源详〔2024〕123号.</p>'
+            '<span lang="zh-Hans">中<span>文</span></span><script>var a = "中";</script><svg><text>中</text></svg><br>好')
+    assert mark_chinese(html) == (
+        '<p>The <a href="x" title="中文"><span lang="zh-Hans">十全十美</span> services</a>, '
+        '<span lang="zh-Hans">沪规划资源详〔2024〕123号</span>.</p>'
+        '<span lang="zh-Hans">中<span>文</span></span><script>var a = "中";</script><svg><text>中</text></svg><br>'
+        '<span lang="zh-Hans">好</span>')
+
+
+def test_body_headings_go_down_one_step_at_a_time():
+    assert "<h2>" in render_markdown("## a\n\n### b", top=2) and "<h3>b</h3>" in render_markdown("## a\n\n### b", top=2)
+    assert render_markdown("## only").startswith("<h3>")
