@@ -139,7 +139,8 @@ def commands(say: Say) -> list[click.Command]:
                 task = bar.add_task(say("写入", "writing"), total=len(result.changes))
                 apply_changes(result.changes, advance=lambda: bar.advance(task))
         except FileExistsError as exc:
-            out.print(say(f"错误：{exc} 已存在且内容不同，不会覆盖；未写入任何文件", f"error: {exc} exists with different content and is not overwritten; nothing was written"), style="bold red")
+            shown = visible(relative(Path(str(exc.args[0] if exc.args else exc.filename)), project.root))
+            out.print(say(f"错误：{shown} 已存在且内容不同，不会覆盖；未写入任何文件", f"error: {shown} exists with different content and is not overwritten; nothing was written"), style="bold red")
             return FAILED
         created = sum(c.action == "create" for c in result.changes)
         updated = sum(c.action == "update" and (c.text != c.old_text or bool(c.media)) for c in result.changes)
