@@ -15,6 +15,8 @@ What it adds to a plain MkDocs build:
 
 from __future__ import annotations
 
+import re
+
 import functools
 import logging
 import os
@@ -370,13 +372,22 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         spec = self.specs.get(page.file.src_uri)
         if spec is None:
             return html
-        page.toc = get_toc([{"level": level, "id": anchor, "name": name, "children": []}
-                            for level, anchor, name in spec.toc if level == 2])
+        sections = [{"level": level, "id": anchor, "name": name, "children": []}
+                    for level, anchor, name in spec.toc if level == 2]
+        html = spec.html
+        # Material's skip link goes to the first entry of the page's toc: that is the page's
+        # <h1> (the start of the content), not its first section, which on the home page passed
+        # over the title and the introduction. The sidebar still lists the sections only (a
+        # level-1 first entry is replaced by its children there).
+        if "<h1" in html and not re.search(r"<h1\b[^>]*\sid=", html):
+            html = html.replace("<h1", '<h1 id="sc-title"', 1)
+            sections = [{"level": 1, "id": "sc-title", "name": str(escape(spec.title)), "children": sections}]
+        page.toc = get_toc(sections)
         if spec.lang == "en":
             from .render.lang import mark_chinese
 
-            return mark_chinese(spec.html)  # Chinese names and terms in English text get lang="zh-Hans"
-        return spec.html
+            return mark_chinese(html)  # Chinese names and terms in English text get lang="zh-Hans"
+        return html
 
     @_guarded("生成页面", "making a page")
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
