@@ -130,6 +130,19 @@ def test_switch_toggles_and_is_remembered_across_pages_and_reloads(page, server)
     assert state(page)["cls"] is False
 
 
+def test_a_link_with_large_text_1_switches_the_mode_on_and_it_is_remembered(page, server):
+    """?large-text=1 (a QR code on a poster for older residents; benchmarks/lighthouse.py) turns the
+    mode on before the first paint and remembers it; ?large-text=0 turns it off."""
+    page.goto(server + "cases/changning-ningjuli/?large-text=1")
+    assert state(page) == {"cls": True, "pressed": "true", "stored": "1"}
+    page.goto(server + "map/")
+    assert state(page)["cls"] is True
+    page.goto(server + "en/?large-text=0")
+    assert state(page) == {"cls": False, "pressed": "false", "stored": None}
+    page.goto(server + "en/cases/?large-text=10")  # not the parameter: nothing changes
+    assert state(page)["cls"] is False
+
+
 def test_class_is_there_before_the_page_is_painted(context, server):
     context.add_init_script(ON)
     page = local_only(context.new_page())
