@@ -14,7 +14,7 @@ build:
 
 test:
 	scripts/setup.sh --browser
-	.venv/bin/python -m pytest
+	.venv/bin/python -m pytest -n $${TEST_WORKERS:-2} --dist loadfile
 
 bench:
 	scripts/setup.sh
