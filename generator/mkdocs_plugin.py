@@ -58,6 +58,9 @@ def _log_diagnostics(diagnostics) -> None:
         log.log(level, diagnostic.report(lang))
 
 
+PRE_BUILD = ("读取内容和生成页面", "reading the content and making the pages")  # what an internal error names
+
+
 def _guarded(doing_zh: str, doing_en: str):
     """An event handler whose unexpected exceptions (our bugs) end the build with a short
     bilingual message naming the file being processed, instead of MkDocs' traceback; the atomic
@@ -184,7 +187,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
 
     # --- content -----------------------------------------------------------------------------
     @event_priority(100)  # before MkDocs cleans anything: bad content must not cost the old site
-    @_guarded("读取内容和生成页面", "reading the content and making the pages")
+    @_guarded(*PRE_BUILD)
     def on_pre_build(self, config: MkDocsConfig) -> None:
         self.serve_errors = []
         try:
@@ -231,7 +234,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         if not (self.serving and self.last_good) or debugging() or isinstance(exc, MkDocsException):
             return False
         log.debug("internal error", exc_info=True)
-        message = internal_error(exc, "读取内容和生成页面", "reading the content and making the pages")
+        message = internal_error(exc, *PRE_BUILD)
         log.error("%s\n%s", message.zh, message.en)
         self.serve_errors = [error("internal_error", file_of(exc) or self.config.content_dir, None, None, message.zh, message.en)]
         return True
