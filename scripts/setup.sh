@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Prepare this checkout: a virtualenv in .venv with the project and its test tools.
 #   scripts/setup.sh              Python packages, plus Debian's Pango and CJK fonts (the PDF export)
-#   scripts/setup.sh --browser    also Debian's Chromium and poppler-utils, for the tests
+#   scripts/setup.sh --browser    also Debian's Chromium, poppler-utils and nginx-light, for the tests
 #   scripts/setup.sh --check-only print the system packages that would be installed, install nothing
-# Safe to run repeatedly: it only reinstalls when pyproject.toml changed, and installs a system
-# package only when it is missing.
+# Safe to run repeatedly: it only reinstalls when pyproject.toml or requirements/lock.txt changed,
+# and installs a system package only when it is missing.
+#
+# Python packages come from requirements/lock.txt, every one pinned with its sha256 hashes (pip
+# included, and setuptools, which builds the project), then the project itself, editable and
+# without resolving anything. `make lock` refreshes the lock from pyproject.toml.
 #
 # No check here pipes a command into `grep -q`: under `set -o pipefail` grep -q quits at its first
 # match, the writer then dies of SIGPIPE and the pipeline fails, so a package that is there was
@@ -45,6 +49,7 @@ missing_packages() {
   if [ "$want_browser" = 1 ]; then
     [ -x /usr/bin/chromium ] || missing+=(chromium)
     command -v pdffonts >/dev/null || missing+=(poppler-utils)  # pdftotext/pdffonts/pdftoppm read exports back
+    [ -x /usr/sbin/nginx ] || missing+=(nginx-light)  # the tests serve the built site with a real nginx
   fi
 }
 
@@ -67,10 +72,17 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 stamp=.venv/.showcase-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  echo "==> installing Python packages"
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[test]"
+lock=requirements/lock.txt
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
+  echo "==> installing Python packages from $lock"
+  # Hash-checking mode takes no editable requirement (it has no single file to hash), hence two
+  # steps. The first also brings pip and setuptools to their locked versions, whatever pip the
+  # venv came with (pip upgrades itself in place on Linux). The second builds the project with
+  # that setuptools (--no-build-isolation: no unpinned build backend is downloaded) and resolves
+  # nothing (--no-deps), so a dependency added to pyproject.toml arrives only through `make lock`
+  # (tests/unit/test_install_lock.py fails until then).
+  .venv/bin/python -m pip install -q --require-hashes -r "$lock"
+  .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .
   touch "$stamp"
 fi
 
