@@ -174,6 +174,10 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.asset_versions = AssetVersions(docs_dir)
         config.extra["alternate"] = [{"name": "中文", "link": "./", "lang": "zh"},
                                      {"name": "English", "link": "en/", "lang": "en"}]
+        if not config.site_url:  # og:*, canonical links and the sitemap need it (`serve` sets its own address)
+            from .render.sharing import NO_SITE_URL
+
+            log.warning("%s\n%s", *NO_SITE_URL)
         if self.config.atomic_output:
             self.final_site_dir = config.site_dir
             parent = Path(config.site_dir).resolve().parent
@@ -262,6 +266,10 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             downloads = self._downloads(collection, media, config, strings)
         self.renderer = PageRenderer(collection, self.templates_dir, media, maps, downloads, strings,
                                      asset_versions=self.asset_versions)
+        # link previews and search engines: og:* tags, schema.org JSON-LD, robots.txt (render/sharing.py)
+        from .render.sharing import Sharing
+
+        self.sharing = Sharing(collection, media, strings, config.site_url, Path(config.docs_dir), self.asset_versions)
         self._search_labels = {}
         with working_on(self.config.content_dir):
             self.specs = {spec.src_uri: spec for spec in self.renderer.render_all()}
@@ -331,6 +339,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             files.append(File.generated(config, self.css_bundle, content=self.css_bundle_content))
         for spec in self.specs.values():
             files.append(File.generated(config, spec.src_uri, content=""))
+        from .render.sharing import robots_txt  # all may crawl; the sitemap's address when site_url is set
+
+        files.append(File.generated(config, "robots.txt", content=robots_txt(config.site_url)))
         if self.renderer and self.renderer.maps is not None:
             from .maps.assets import boundary_files, vendor_files
 
@@ -423,6 +434,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             # the header's other labels: 长辈模式 / large text (site_templates/strings/large_text.yaml)
             "ui": {key: self.renderer.strings.get(key, lang) for key in self.renderer.strings.table
                    if key.startswith(("large_text_", "header_"))},
+            # the head's og:* tags and schema.org JSON-LD (render/sharing.py; main.html's site_meta)
+            "share": self.sharing.head(spec) if spec else None,
         }
         # Material prints config.site_name (header, title, drawer) and config.copyright (footer);
         # pages render one at a time, so setting them in the page's language here is safe.

@@ -37,6 +37,8 @@ class PageSpec:
     toc: list[tuple[int, str, str]] = field(default_factory=list)  # (level, anchor, title)
     description: str | None = None
     hide: tuple[str, ...] = ()  # Material's page.meta.hide: "toc", "navigation"
+    kind: str = ""  # the template's name: "case", "exhibition_room"… (render/sharing.py types the page by it)
+    entry: object = None  # the entry the page shows (case, site, exhibition, page), for its share card and schema.org data
 
     @property
     def url(self) -> str:
@@ -94,6 +96,9 @@ class Strings:
         return text.format(**values) if values else text
 
 
+# the context key holding the entry a page shows, by template
+_ENTRY = {"case": "case", "site": "site", "exhibition": "exhibition", "exhibition_room": "exhibition",
+          "exhibition_guide": "exhibition", "page": "page", "home": "home"}
 _ANCHOR = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -310,8 +315,10 @@ class PageRenderer:
         toc = [(int(level), anchor, _TAGS.sub("", text).strip()) for level, anchor, text in _ANCHOR.findall(html)]
         # Every page gets a meta description in its own language (else Material falls back to the
         # Chinese site_description of mkdocs.yml on English pages).
+        kind = template.removesuffix(".html")
         return PageSpec(route=route, lang=lang, title=title, html=html, toc=toc,
-                        description=description or self.strings.get("site_tagline", lang), hide=hide)
+                        description=description or self.strings.get("site_tagline", lang), hide=hide,
+                        kind=kind, entry=context.get(_ENTRY.get(kind, "")))
 
     def _helpers(self, route: str, lang: Lang) -> dict[str, Callable]:
         strings, media = self.strings, self.media

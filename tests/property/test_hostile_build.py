@@ -130,6 +130,10 @@ def test_titles_descriptions_and_headings_are_text(built, lang):
         if description_hole:
             description = page.find("meta", attrs={"name": "description"})["content"]
             assert norm(description) == norm(shown(content, description_hole)[index]), route
+        # the link preview's title and the schema.org data hold the same text, as text
+        assert norm(page.find("meta", attrs={"property": "og:title"})["content"]) == norm(title), route
+        data = json.loads(page.find("script", attrs={"type": "application/ld+json"}).string)
+        assert norm(data["name"]) == norm(title), route
 
 
 def _html_files(site: Path):
@@ -160,6 +164,9 @@ def test_nothing_the_text_says_takes_effect_on_any_page(built):
                         (where, element.name, name, value[:200])
         for script in page.find_all("script"):
             source = script.string or ""
+            if script.get("type") == "application/ld+json":  # schema.org data, not code: texts as JSON strings
+                assert "<" not in source and isinstance(json.loads(source), dict), (where, source[:300])
+                continue
             assert "alert(" not in source and "evil.example" not in source, (where, source[:300])
             src = script.get("src")
             assert src is None or not re.match(r"(https?:)?//", src), (where, src)
