@@ -58,6 +58,7 @@ def _log_diagnostics(diagnostics) -> None:
         log.log(level, diagnostic.report(lang))
 
 
+NOT_FOUND_ROUTE = "404/"  # the route the 404 pages' navigation is made for (no tab is current)
 PRE_BUILD = ("读取内容和生成页面", "reading the content and making the pages")  # what an internal error names
 
 
@@ -146,6 +147,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.asset_versions = AssetVersions(None)
         self.css_bundle: str | None = None  # site path of the joined stylesheets
         self.css_bundle_content: bytes | None = None
+        self._theme = None  # (env, files, nav) of the build, for the English 404 page
+        self._nav = None
 
     # --- configuration -----------------------------------------------------------------------
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -168,7 +171,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             if site_dir == precious or precious.is_relative_to(site_dir):
                 raise PluginError(f"site_dir（{site_dir}）不能是或包含 {precious}，否则生成网站时会覆盖其中的内容 / "
                                   f"site_dir ({site_dir}) must not be or contain {precious}: the build replaces site_dir")
-        # the site's own stylesheets as one file named by its content; scripts get ?v=<hash>
+        # the site's own stylesheets as one file named by its content; scripts under hashed names
         docs_dir = Path(config.docs_dir)
         config.extra_css, self.css_bundle, self.css_bundle_content = stylesheet_bundle(docs_dir, list(config.extra_css))
         self.asset_versions = AssetVersions(docs_dir)
@@ -330,13 +333,23 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         # Templates do not change during one build; without this, every {% include %} in every
         # page stats its template file again (tens of thousands of calls at 1,000 cases).
         env.auto_reload = False
-        env.globals["showcase_asset_version"] = self.asset_versions.version  # the header's search script
+        self._theme = (env, files, self._nav)
+        env.globals["showcase_asset"] = self.asset_versions.published  # the header's scripts, under their hashed names
         return env
 
     @_guarded("列出网站文件", "listing the site's files")
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         if self.css_bundle:
             files.append(File.generated(config, self.css_bundle, content=self.css_bundle_content))
+        # the site's scripts under names that carry their content's hash, instead of their own
+        for site_path, hashed, source in self.asset_versions.hashed_scripts():
+            original = files.get_file_from_path(site_path)
+            if original is not None:
+                files.remove(original)
+            files.append(File.generated(config, hashed, abs_src_path=str(source)))
+        # Material's search (lunr and its languages) is off: its scripts would be published for nothing
+        for file in [f for f in files if f.src_uri.startswith(("assets/javascripts/lunr/", "assets/javascripts/workers/"))]:
+            files.remove(file)
         for spec in self.specs.values():
             files.append(File.generated(config, spec.src_uri, content=""))
         from .render.sharing import robots_txt  # all may crawl; the sitemap's address when site_url is set
@@ -358,6 +371,10 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                 seen.add(site_path)
                 files.append(File.generated(config, site_path, abs_src_path=str(path)))
         return files
+
+    def on_nav(self, nav, config: MkDocsConfig, files: Files):
+        self._nav = nav  # (on_env comes next)
+        return nav
 
     @_guarded("生成页面", "making a page")
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -412,21 +429,29 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
     def _page_context(self, context, spec: PageSpec | None, page: Page, config: MkDocsConfig):
         lang = spec.lang if spec else "zh"
         route = spec.route if spec else urls.split(page.url)[1]
-        assert self.renderer is not None
         current = urls.page_url(route, lang)
         alternates = page.meta.get("showcase_alternates") or {other: urls.counterpart(current, other) for other in ("zh", "en")}
-        context["showcase"] = {
+        context["showcase"] = self._chrome(lang, route, alternates, lambda url: urls.relative(url, current), config)
+        # the head's og:* tags and schema.org JSON-LD (render/sharing.py; main.html's site_meta)
+        context["showcase"]["share"] = self.sharing.head(spec) if spec else None
+        return context
+
+    def _chrome(self, lang, route: str, alternates: dict[str, str], link, config: MkDocsConfig) -> dict:
+        """What the theme overrides print around a page in `lang`: header, navigation, language
+        switch, search box, labels; `link` turns a site URL into the href this page uses."""
+        assert self.renderer is not None
+        chrome = {
             "lang": lang,
             "errors": [d.format(lang) for d in self.serve_errors],
             "errors_title": self.renderer.strings.get("serve_errors_title", lang),
             "site_name": self.renderer.site_name(lang),
-            "home": urls.relative(urls.page_url(urls.HOME, lang), current),
+            "home": link(urls.page_url(urls.HOME, lang)),
             "alternates": [
                 {"lang": other, "name": self.renderer.strings.get(f"language_{other}", lang),
-                 "url": urls.relative(url, current), "current": other == lang}
+                 "url": link(url), "current": other == lang}
                 for other, url in alternates.items()
             ],
-            "nav": [{"title": title, "url": urls.relative(urls.page_url(item_route, lang), current),
+            "nav": [{"title": title, "url": link(urls.page_url(item_route, lang)),
                      "active": item_route == route or (item_route and route.startswith(item_route))}
                     for title, item_route in self.renderer.nav(lang)],
             # search: the header's search box and its labels (None: no box)
@@ -434,14 +459,49 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             # the header's other labels: 长辈模式 / large text (site_templates/strings/large_text.yaml)
             "ui": {key: self.renderer.strings.get(key, lang) for key in self.renderer.strings.table
                    if key.startswith(("large_text_", "header_"))},
-            # the head's og:* tags and schema.org JSON-LD (render/sharing.py; main.html's site_meta)
-            "share": self.sharing.head(spec) if spec else None,
+            "share": None,
         }
         # Material prints config.site_name (header, title, drawer) and config.copyright (footer);
         # pages render one at a time, so setting them in the page's language here is safe.
         config.site_name = self.renderer.site_name(lang)
         config.copyright = self.renderer.strings.get("footer_credit", lang)
+        return chrome
+
+    # --- the 404 pages -----------------------------------------------------------------------
+    def _not_found_chrome(self, lang, config: MkDocsConfig) -> dict:
+        """A 404 page is served at whatever address was missed: its links are absolute (from the
+        site's path, as MkDocs makes them for 404.html), its language switch goes home."""
+        from urllib.parse import urlsplit
+
+        base = urlsplit(config.site_url or "/").path
+        base = base if base.endswith("/") else base + "/"
+        homes = {other: urls.page_url(urls.HOME, other) for other in ("zh", "en")}
+        chrome = self._chrome(lang, NOT_FOUND_ROUTE, homes, lambda url: base + url, config)
+        chrome["not_found"] = {key: self.renderer.strings.get(key, lang) for key in self.renderer.strings.table
+                               if key.startswith("not_found_")}
+        return chrome
+
+    def on_template_context(self, context, template_name: str, config: MkDocsConfig):
+        if template_name == "404.html" and self.renderer is not None:
+            context["showcase"] = self._not_found_chrome("zh", config)
         return context
+
+    def on_post_template(self, output: str, template_name: str, config: MkDocsConfig) -> str:
+        """The Chinese 404 is MkDocs' own 404.html; the English one is the same template in English,
+        at en/404.html, which the shipped nginx configuration serves for misses under /en/."""
+        if template_name == "404.html" and self.renderer is not None and self._theme is not None:
+            from mkdocs.commands.build import get_context
+            from urllib.parse import urlsplit
+
+            env, files, nav = self._theme
+            context = get_context(nav, files, config, base_url=urlsplit(config.site_url or "/").path)
+            context["showcase"] = self._not_found_chrome("en", config)
+            english = env.get_template("404.html").render(context)
+            target = Path(config.site_dir) / "en" / "404.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(english, encoding="utf-8")
+            self._not_found_chrome("zh", config)  # the site's name and footer back in Chinese
+        return output
 
     # --- search ------------------------------------------------------------------------------
     def _search_ui(self, lang):
@@ -468,10 +528,31 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                  ", ".join(f"{k} {v} records" for k, v in counts.items()))
 
     # --- output ------------------------------------------------------------------------------
+    def _publishing_rules(self, config: MkDocsConfig) -> None:
+        """The site's HTTP headers (cache rules, a Content-Security-Policy with the hashes of the
+        inline scripts the pages hold, the tile hosts) into site/.deploy/, and a .gz beside each
+        large text asset (generator/publish/)."""
+        from .publish import SiteHeaders, precompress
+        from .publish.headers import InlineCodeError
+
+        site = Path(config.site_dir)
+        tiles = []
+        if self.renderer and self.renderer.maps is not None:
+            tiles = [(url, p.subdomains) for p in self.renderer.maps.providers for url in {p.url, p.url_en or p.url}]
+        try:
+            headers = SiteHeaders.compute(site, tiles, config.site_url or "")
+        except InlineCodeError as exc:
+            raise PluginError(str(exc)) from None
+        headers.write(site)
+        compressed = precompress(site)
+        log.info("发布规则：内联脚本 %d 个（按哈希允许），预压缩文件 %d 个 / publishing rules: %d inline scripts allowed by hash, %d files pre-compressed",
+                 len(headers.script_hashes), compressed, len(headers.script_hashes), compressed)
+
     @_guarded("完成网站", "finishing the site")
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.config.search:
             self._build_search(config)
+        self._publishing_rules(config)
         if not (self.config.atomic_output and self.building_dir and self.final_site_dir):
             return
         readable_by_others(Path(self.building_dir))

@@ -12,11 +12,16 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-VENDOR = "assets/vendor/"
-LEAFLET = VENDOR + "leaflet/"
-MARKERCLUSTER = VENDOR + "leaflet.markercluster/"
-BOUNDARIES = "assets/maps/districts/"
-ALL_DISTRICTS = BOUNDARIES + "all.geojson"
+# Both folders carry version(), a hash of what is in them: a new Leaflet or new boundaries are new
+# addresses, so the files can be cached for a year (generator/publish/headers.py).
+
+
+def vendor_dir() -> str:
+    return f"assets/vendor/{version()}/"
+
+
+def boundaries_dir() -> str:
+    return f"assets/maps/{version()}/districts/"
 
 
 @dataclass(frozen=True)
@@ -30,10 +35,11 @@ def vendor_files() -> list[SiteFile]:
     import xstatic.pkg.leaflet as leaflet
     import xstatic.pkg.leaflet_markercluster as markercluster
 
-    files = [SiteFile(LEAFLET + name, Path(leaflet.BASE_DIR) / name) for name in ("leaflet.js", "leaflet.css")]
+    leaflet_dir, cluster_dir = vendor_dir() + "leaflet/", vendor_dir() + "leaflet.markercluster/"
+    files = [SiteFile(leaflet_dir + name, Path(leaflet.BASE_DIR) / name) for name in ("leaflet.js", "leaflet.css")]
     images = Path(leaflet.BASE_DIR) / "images"
-    files += [SiteFile(LEAFLET + "images/" + p.name, p) for p in sorted(images.iterdir()) if p.suffix == ".png"]
-    files += [SiteFile(MARKERCLUSTER + name, Path(markercluster.BASE_DIR) / name)
+    files += [SiteFile(leaflet_dir + "images/" + p.name, p) for p in sorted(images.iterdir()) if p.suffix == ".png"]
+    files += [SiteFile(cluster_dir + name, Path(markercluster.BASE_DIR) / name)
               for name in ("leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css")]
     return files
 
@@ -44,7 +50,7 @@ def boundary_files() -> list[SiteFile]:
     from ..geo import DATA_FILE
 
     data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-    files = [SiteFile(ALL_DISTRICTS, content=_compact(data)),
+    files = [SiteFile(boundaries_dir() + "all.geojson", content=_compact(data)),
              SiteFile(boundary_script("all"), content=_script("all", data))]
     for feature in data["features"]:
         one = {"type": "FeatureCollection", "features": [feature]}
@@ -62,13 +68,13 @@ def _compact(data) -> bytes:
 
 
 def boundary_script(key: str) -> str:
-    return f"{BOUNDARIES}{key}.js"
+    return f"{boundaries_dir()}{key}.js"
 
 
 @functools.cache
 def version() -> str:
-    """One hash of Leaflet's and markercluster's versions and the boundary data: maps ask for
-    these files with ?v=<it>, so an upgrade or new boundaries never meet a stale cached copy."""
+    """One hash of Leaflet's and markercluster's versions and the boundary data: the folder these
+    files are published in, so an upgrade or new boundaries never meet a stale cached copy."""
     import xstatic.pkg.leaflet as leaflet
     import xstatic.pkg.leaflet_markercluster as markercluster
 

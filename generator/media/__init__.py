@@ -138,7 +138,7 @@ def publish_media(collection: Collection, cache_dir: Path, diagnostics: Diagnost
             _report(collection, place, outcome if isinstance(outcome, ImageProblem) else outcome[0], diagnostics)
             if isinstance(outcome, ImageProblem):
                 continue
-            image = _published_image(outcome[1], place, published)
+            image = _published_image(outcome[1], place, published, key)
             item = collection.entry(place.kind, place.entry_id).media[place.position]
             if item.kind == VIDEO_KIND:
                 key_of_video = (place.kind, place.entry_id, item.file or item.url or "")
@@ -237,7 +237,7 @@ def _media(collection: Collection) -> list[_Item]:
 # URL reads as its own (#, %, ?), and every control, format (bidi marks), private-use or unassigned one.
 _RESERVED = set('/\\:*?"<>|#%')
 _INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
-MAX_STEM_BYTES = 150  # with "-thumb.webp", well inside any file system's 255-byte name
+MAX_STEM_BYTES = 150  # with ".<hash>-thumb.webp", well inside any file system's 255-byte name
 
 
 def safe_stem(name: str) -> str:
@@ -302,13 +302,17 @@ def _video(collection: Collection, item: _Item, published: PublishedMedia, diagn
     return PublishedVideo(site_path, None, None)
 
 
-def _published_image(derivatives: list[Derivative], place: _Place, published: PublishedMedia) -> PublishedImage:
+def _published_image(derivatives: list[Derivative], place: _Place, published: PublishedMedia, key: str) -> PublishedImage:
+    """Each copy is published as <stem>.<hash>-<size>.<fmt>: the hash is of the original's content
+    and the encoder settings (the cache key), so a replaced photo gets new addresses and the copies
+    can be cached for a year (generator/publish/headers.py), while the name still says what it is."""
     sources: dict[str, list[tuple[int, str]]] = {"webp": [], "jpg": []}
+    content = hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
     thumb: dict[str, str] = {}
     thumb_size = (0, 0)
     width = height = 0
     for d in derivatives:
-        site_path = urls.media(place.kind, place.entry_id, f"{place.stem}-{d.label}.{d.fmt}")
+        site_path = urls.media(place.kind, place.entry_id, f"{place.stem}.{content}-{d.label}.{d.fmt}")
         published.files.append((site_path, d.path))
         if d.label == "thumb":
             thumb[d.fmt] = site_path

@@ -1,9 +1,14 @@
 """URLs of the site's own static files (assets/) that change when the files do.
 
 A file under a fixed name may be served from a browser's or a CDN's cache for days after a
-deploy: a reader would get yesterday's script with today's pages. Scripts get `?v=<hash of the
-content>`; the stylesheets are joined into one file named by its hash, which also saves the reader
-three requests on every page (the site's CSS is kept in one file per feature for its editors).
+deploy: a reader would get yesterday's script with today's pages. The site's scripts are published
+under names that carry a hash of their content (`javascripts/search.3a69d54ba9.js`), and the
+stylesheets are joined into one file named by its hash, which also saves the reader three requests
+on every page (the site's CSS is kept in one file per feature for its editors). A name, not a
+`?v=` query: a CDN set to ignore query strings (Tencent Cloud's and Alibaba Cloud's CDNs offer
+it) would otherwise keep serving the old file for as long as it is cached, a year for these
+(generator/publish/headers.py). Files the build writes per page (a map's data) keep `?v=` and
+are revalidated like the page.
 """
 
 from __future__ import annotations
@@ -18,16 +23,56 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:_DIGITS]
 
 
+SCRIPTS = "javascripts"  # the folder of docs_dir whose files are published under hashed names
+
+
+def hashed_name(site_path: str, version: str) -> str:
+    """`javascripts/search.js` -> `javascripts/search.<version>.js`"""
+    path = PurePosixPath(site_path)
+    return str(path.with_name(f"{path.stem}.{version}{path.suffix}"))
+
+
 class AssetVersions:
     """Content hashes of the files under docs_dir (assets/), read once per build."""
 
     def __init__(self, docs_dir: Path | None):
         self.docs_dir = docs_dir.resolve() if docs_dir else None
         self._versions: dict[str, str | None] = {}
+        self._generated: set[str] = set()
+
+    def hashed_scripts(self) -> list[tuple[str, str, Path]]:
+        """(site path, published name, file) of every script in docs_dir's javascripts/: the build
+        publishes each under its hashed name instead of its own."""
+        if self.docs_dir is None or not (self.docs_dir / SCRIPTS).is_dir():
+            return []
+        found = []
+        for path in sorted((self.docs_dir / SCRIPTS).iterdir()):
+            if path.is_file() and path.suffix == ".js":
+                site_path = f"{SCRIPTS}/{path.name}"
+                found.append((site_path, hashed_name(site_path, self.version(site_path) or ""), path))
+        return found
+
+    def address(self, site_path: str) -> tuple[str, str]:
+        """(path, query) to ask for the file by: a script of docs_dir under its hashed name, a file
+        the build writes with ?v=<hash>, anything else (a folder) as it is."""
+        version = self.version(site_path)
+        if version is None:
+            return site_path, ""
+        if site_path in self._generated:
+            return site_path, f"?v={version}"
+        if PurePosixPath(site_path).parent == PurePosixPath(SCRIPTS) and site_path.endswith(".js"):
+            return hashed_name(site_path, version), ""
+        return site_path, f"?v={version}"
+
+    def published(self, site_path: str) -> str:
+        """The site path of the file as published, for templates that make it relative themselves."""
+        path, query = self.address(site_path)
+        return path + query
 
     def add(self, site_path: str, content: bytes) -> None:
         """A file the build writes itself (a map's script): its version is its content's hash."""
         self._versions[site_path] = digest(content)
+        self._generated.add(site_path)
 
     def version(self, site_path: str) -> str | None:
         """The file's hash, or None when site_path is neither a file of docs_dir nor added (a

@@ -331,11 +331,10 @@ class PageRenderer:
             return urls.relative(urls.page_url(target_route, lang), current)
 
         def asset(site_path: str) -> str:
-            """A static file's address from this page, with ?v=<hash of its content> where the
-            file is known (assets/ and the generated map scripts), so no cache serves an old copy."""
-            url = urls.relative(site_path, current)
-            version = self.asset_versions.version(site_path)
-            return f"{url}?v={version}" if version else url
+            """A static file's address from this page: a script under its hashed name, a map's
+            script with ?v=<hash of its content> (render/assets.py), so no cache serves an old copy."""
+            path, query = self.asset_versions.address(site_path)
+            return urls.relative(path, current) + query
 
         def cited_sections(sections: list[str]) -> Markup:
             return cited_sections_html(sections, lang, strings)

@@ -4,6 +4,8 @@ mkdocs.yml does not name."""
 
 from __future__ import annotations
 
+import re
+
 import math
 from urllib.parse import urlparse
 
@@ -57,10 +59,11 @@ def test_map_code_loads_only_when_the_map_nears_the_viewport(offline_page, serve
     assert not [u for u in loaded if "leaflet" in u or u.split("?")[0].endswith("map.js")], "map code loaded before it was needed"
     ready(page)
     loaded = page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
-    # Leaflet and the boundaries are asked for with the site's version of them, not from a stale cache
-    version = page.get_attribute(".sc-map", "data-version")
-    assert version and any(u.endswith(f"assets/vendor/leaflet/leaflet.js?v={version}") for u in loaded)
-    assert any(u.endswith(f"assets/maps/districts/changning.js?v={version}") for u in loaded)
+    # Leaflet and the boundaries come from a folder named by their version, never a stale cached copy
+    vendor = page.get_attribute(".sc-map", "data-vendor")
+    version = re.search(r"assets/vendor/([0-9a-f]{10})/$", vendor).group(1)
+    assert any(u.endswith(f"assets/vendor/{version}/leaflet/leaflet.js") for u in loaded)
+    assert any(u.endswith(f"assets/maps/{version}/districts/changning.js") for u in loaded)
     assert any(u.split("?")[0].endswith("cases/changning-ningjuli/map.js") for u in loaded)
     assert not [u for u in loaded if "markercluster" in u]  # one marker: no clustering code
     assert not page.errors

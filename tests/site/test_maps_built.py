@@ -52,10 +52,10 @@ def test_located_entries_have_a_map_and_others_none(site, sample_collection):
         assert box is not None and box["role"] == "region" and box.get("aria-label")
         script = resolve(f"{lang}cases/changning-huayang-renminfang/", box["data-script"]).split("?")[0]
         assert (out / script).is_file() and len(markers((out / script).read_text(encoding="utf-8"))) == 1
-        assert with_map.find("script", src=re.compile(r"javascripts/maps\.js\?v=[0-9a-f]+$"))
+        assert with_map.find("script", src=re.compile(r"javascripts/maps\.[0-9a-f]{10}\.js$"))
         without = soup(page_file(out, f"{lang}cases/changning-ningjuli/"))
         assert without.select_one(".sc-map") is None
-        assert not without.find("script", src=re.compile(r"maps\.js(\?|$)")), "a page without a map loads map code"
+        assert not without.find("script", src=re.compile(r"maps\.([0-9a-f]{10}\.)?js(\?|$)")), "a page without a map loads map code"
         assert not (out / f"{lang}cases/changning-ningjuli/map.js").exists()
 
 
@@ -103,13 +103,17 @@ def test_leaflet_comes_from_the_installed_packages(site):
     import xstatic.pkg.leaflet as leaflet
     import xstatic.pkg.leaflet_markercluster as markercluster
 
+    from generator.maps.assets import version
+
     out, _ = site
-    assert (out / "assets/vendor/leaflet/leaflet.js").read_bytes() == (Path(leaflet.BASE_DIR) / "leaflet.js").read_bytes()
-    assert (out / "assets/vendor/leaflet.markercluster/leaflet.markercluster.js").read_bytes() == \
+    vendor, maps = out / "assets/vendor" / version(), out / "assets/maps" / version()
+    assert [p.name for p in (out / "assets/vendor").iterdir()] == [version()]  # one folder, named by the versions
+    assert (vendor / "leaflet/leaflet.js").read_bytes() == (Path(leaflet.BASE_DIR) / "leaflet.js").read_bytes()
+    assert (vendor / "leaflet.markercluster/leaflet.markercluster.js").read_bytes() == \
         (Path(markercluster.BASE_DIR) / "leaflet.markercluster.js").read_bytes()
-    boundaries = (out / "assets/maps/districts/all.js").read_text(encoding="utf-8")
+    boundaries = (maps / "districts/all.js").read_text(encoding="utf-8")
     assert boundaries.startswith('ShowcaseMaps.boundary("all",') and boundaries.count('"key":') == 16
-    assert (out / "assets/maps/districts/changning.js").stat().st_size < 20_000
+    assert (maps / "districts/changning.js").stat().st_size < 20_000
 
 
 def test_every_district_has_a_page_with_its_map(site, sample_collection):

@@ -71,6 +71,7 @@ def test_every_published_file_lies_inside_the_site_folder(built):
     assert sorted(p.name for p in tmp.iterdir()) == ["cache", "cases", "site"]  # nothing written beside it
     mine = sorted(p.name for p in (site / "media" / "excellent" / CASE).glob("placeholder-1*-480.jpg"))
     # its own placeholder-1.jpg and the neighbour's: two files, two names, each with a digest
-    assert len(mine) == 2 and all(re.fullmatch(r"placeholder-1-[0-9a-f]{8}-480\.jpg", name) for name in mine), mine
+    assert len(mine) == 2 and all(re.fullmatch(r"placeholder-1-[0-9a-f]{8}\.[0-9a-f]{10}-480\.jpg", name) for name in mine), mine
     # the neighbour's own copies are untouched by this entry
-    assert sorted(p.name for p in (site / "media" / "excellent" / "changning-beixinjing-eke").glob("*-480.jpg")) == ["placeholder-1-480.jpg"]
+    neighbour = sorted(p.name for p in (site / "media" / "excellent" / "changning-beixinjing-eke").glob("*-480.jpg"))
+    assert len(neighbour) == 1 and re.fullmatch(r"placeholder-1\.[0-9a-f]{10}-480\.jpg", neighbour[0]), neighbour
