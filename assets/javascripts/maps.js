@@ -31,12 +31,6 @@
     return loading[url];
   }
 
-  /* Leaflet and the boundary scripts are asked for with the site's ?v= (data-version), so an
-     upgrade never meets a stale copy in a cache. */
-  function versioned(url, box) {
-    return box.dataset.version ? url + "?v=" + box.dataset.version : url;
-  }
-
   /* GCJ-02 of a WGS-84 point: the same formula as generator/geo.py (tested against it). */
   function outsideChina(lat, lon) { return !(lon >= 72.004 && lon <= 137.8347 && lat >= 0.8293 && lat <= 55.8271); }
   function toGcj(lat, lon) {
@@ -132,7 +126,7 @@
     if (o.fit) map.fitBounds(o.fit, { animate: false, padding: [12, 12] }); // markers on the edge stay whole
     place();
     (o.boundaries || []).forEach(function (b) {
-      load(versioned(b.script, box)).then(function () {
+      load(b.script).then(function () {
         if (!boundaryData[b.key]) return;
         state.boundaries.push({ key: b.key, data: boundaryData[b.key] });
         drawBoundaries();
@@ -285,16 +279,25 @@
     box.dataset.started = "1";
     var vendor = box.dataset.vendor;
     var cluster = box.dataset.cluster === "1";
-    function file(name) { return versioned(vendor + name, box); }
+    function file(name) { return vendor + name; }  // a folder named by the files' versions
     var css = [load(file("leaflet/leaflet.css"), true)];
     if (cluster) css.push(load(file("leaflet.markercluster/MarkerCluster.css"), true),
                           load(file("leaflet.markercluster/MarkerCluster.Default.css"), true));
     Promise.all(css)
       .then(function () { return load(file("leaflet/leaflet.js")); })
+      .then(retinaTiles)
       .then(function () { return cluster ? load(file("leaflet.markercluster/leaflet.markercluster.js")) : null; })
       .then(function () { return load(box.dataset.script); })
       .then(function () { box.classList.add("sc-map--ready"); })
       .catch(function () { box.classList.add("sc-map--failed"); });
+  }
+
+  /* A tile URL may hold {scale}: 2 on a high-density screen (phones), else 1. AutoNavi then sends
+     512 px tiles drawn at 256 px: sharp street names at the usual size, in as many requests. */
+  function retinaTiles() {
+    if (!L.TileLayer.prototype.options.scale) {
+      L.TileLayer.mergeOptions({ scale: function () { return L.Browser.retina ? 2 : 1; } });
+    }
   }
 
   /* data(id, value) registers a map's data; data(id) returns it. */

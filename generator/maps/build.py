@@ -53,7 +53,7 @@ class MapSpec:
     cluster: bool
     height: str  # "small" | "large"
     label: str  # accessible name of the map region
-    assets_version: str = ""  # ?v= of Leaflet and the boundary scripts (maps/assets.py: version)
+    assets_version: str = ""  # the folder of Leaflet and the boundary scripts (maps/assets.py: version)
     places: list[Located] = field(default_factory=list)  # what the map shows, for the list beside it
 
 
@@ -168,8 +168,9 @@ class MapBuilder:
         for index, provider in enumerate(self.providers):
             # an xyzservices provider, not a URL string: folium would search its catalogue of
             # ~1,000 providers for a string on every map
+            # ({scale} stays for maps.js to fill: 2 on high-density screens)
             tiles = xyzservices.TileProvider(name=provider.name(lang), url=provider.url_for(lang),
-                                             attribution=provider.attribution)
+                                             attribution=provider.attribution, scale="{scale}")
             layer = folium.TileLayer(tiles=tiles, attr=provider.attribution, name=provider.name(lang),
                                      subdomains=provider.subdomains, max_zoom=provider.max_zoom, max_native_zoom=provider.max_zoom,
                                      overlay=False, control=True, show=index == 0)

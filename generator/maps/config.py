@@ -30,7 +30,7 @@ DATUMS = ("wgs84", "gcj02")
 # base layer with no tiles at all: the district boundaries alone (offline kiosks).
 DEFAULT_TILES: list[dict] = [
     {"name": {"zh": "高德地图", "en": "AutoNavi (Amap)"},
-     "url": "https://webrd0{s}.is.autonavi.com/appmaptile?lang={lang}&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+     "url": "https://webrd0{s}.is.autonavi.com/appmaptile?lang={lang}&size=1&scale={scale}&style=8&x={x}&y={y}&z={z}",
      "lang": {"zh": "zh_cn", "en": "en"},  # AutoNavi draws English labels with lang=en
      "subdomains": "1234", "attribution": "&copy; 高德地图 AutoNavi", "datum": "gcj02", "max_zoom": 18},
     {"name": {"zh": "OpenStreetMap", "en": "OpenStreetMap"},
