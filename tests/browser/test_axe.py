@@ -45,7 +45,7 @@ PAGES = [
     "downloads/",
     "about/",
 ]
-NOT_FOUND = "404.html"  # one page in both languages, served for any missing address
+NOT_FOUND = {"zh": "404.html", "en": "en/404.html"}  # served for a missing address in each half (deploy/nginx.conf)
 
 WIDTHS = (1280, 360)
 
@@ -139,7 +139,7 @@ def axe_results(browser, server) -> dict[tuple[str, bool], list[str]]:
             if large_text:
                 context.add_init_script(LARGE_TEXT)
             context.route("**/*", _offline)
-            urls = [("en/" if lang == "en" else "") + p for p in PAGES] + ([NOT_FOUND] if lang == "zh" else [])
+            urls = [("en/" if lang == "en" else "") + p for p in PAGES] + [NOT_FOUND[lang]]
             lanes.append(Lane(lang, large_text, context, context.new_page(), urls))
     try:
         for step in range(max(len(lane.urls) for lane in lanes)):

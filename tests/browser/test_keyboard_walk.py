@@ -124,3 +124,25 @@ def walk(page, server):
                            f".getAttribute('aria-pressed') === '{pressed}'")
     assert page.evaluate("() => document.documentElement.classList.contains('sc-large-text')") == (pressed == "true")
     assert_focus_visible(page, "the 长辈模式 switch after Space")
+
+
+@pytest.mark.parametrize("lang, home, other", [("zh", "/", "/en/"), ("en", "/en/", "/")])
+def test_a_missed_address_leads_on_by_keyboard(browser, server, lang, home, other):
+    """The 404 page of each language: Tab reaches its links (home, the cases, the other language),
+    each visibly focused, and Enter follows them."""
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
+    try:
+        page.goto(server + ("en/404.html" if lang == "en" else "404.html"))
+        article = "el.closest('article') && el.tagName === 'A'"
+        tab_until(page, f"{article} && new URL(el.href).pathname === '{home}cases/'", "404 → all cases")
+        assert_focus_visible(page, "the cases link of the 404 page")
+        tab_until(page, f"{article} && new URL(el.href).pathname === '{other}'", "404 → the other language")
+        assert_focus_visible(page, "the other language's link")
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Shift+Tab")
+        assert page.evaluate(f"() => new URL(document.activeElement.href).pathname === '{home}'")
+        page.keyboard.press("Enter")
+        page.wait_for_url(server.rstrip("/") + home)
+    finally:
+        page.close()

@@ -150,3 +150,31 @@ def test_rclone_comes_from_the_wheel():
     assert binary.name == "rclone" and binary.parent == Path(sysconfig.get_path("scripts")).resolve()
     version = subprocess.run([str(binary), "version"], capture_output=True, text=True, timeout=30)
     assert version.returncode == 0 and version.stdout.startswith("rclone v1.")
+
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=st.lists(st.text(min_size=1, max_size=40), min_size=1, max_size=4))
+def test_any_photo_name_reaches_rclone_as_exactly_its_file(tmp_path_factory, names):
+    """Whatever a person named a photo (quotes, spaces, #, ;, a leading -, RTL marks, line breaks…),
+    the name the build publishes it under (media.safe_stem) is uploaded as itself: it is one line of
+    rclone's --files-from-raw list (read verbatim: no comments, no trimming, no patterns), it is in
+    the plan with its own headers, and nothing in it is read as an option or a second file."""
+    from generator.media import safe_stem
+    from generator.publish.upload import _write_list
+
+    root = tmp_path_factory.mktemp("named") / "site"
+    (root / "media/excellent/x").mkdir(parents=True)
+    (root / "index.html").write_text("<h1>首页</h1>", encoding="utf-8")
+    published = sorted({f"media/excellent/x/{safe_stem(name)}.0123456789-960.jpg" for name in names})
+    for key in published:
+        (root / key).write_bytes(b"\xff\xd8 jpeg")
+    SiteHeaders.compute(root, []).write(root)
+    local = read_site(root)
+    photos = {f.path: f for f in local.files if f.path.startswith("media/")}
+    assert sorted(photos) == published
+    assert all(f.cache_control == IMMUTABLE and f.content_type == "image/jpeg" and f.stage == Stage.HASHED for f in photos.values())
+    listing = _write_list(root.parent, "list.txt", photos)
+    assert listing.read_text(encoding="utf-8").split("\n")[:-1] == list(photos)
