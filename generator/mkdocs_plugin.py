@@ -318,14 +318,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             raise PluginError(f"mkdocs.yml: showcase: {exc}") from None
         for note in notes:
             log.info(note)
-        thumbnails = {}
-        for kind in ("excellent", "competition"):
-            for entry_id, entry in collection.table(kind).items():
-                for item in entry.media:
-                    image = media.image(kind, entry_id, item.file or item.url or "")
-                    if image is not None:
-                        thumbnails[(kind, entry_id)] = image.thumb["jpg"]
-                        break
+        thumbnails = {(kind, entry_id): lead[1].thumb["jpg"]
+                      for kind in ("excellent", "competition") for entry_id, entry in collection.table(kind).items()
+                      if (lead := media.lead(kind, entry))}
         return MapBuilder(collection, tiles, strings, thumbnails)
 
     @_guarded("准备模板", "preparing the templates")
@@ -461,11 +456,14 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                    if key.startswith(("large_text_", "header_"))},
             "share": None,
         }
-        # Material prints config.site_name (header, title, drawer) and config.copyright (footer);
-        # pages render one at a time, so setting them in the page's language here is safe.
+        self._speak(lang, config)
+        return chrome
+
+    def _speak(self, lang, config: MkDocsConfig) -> None:
+        """Material prints config.site_name (header, title, drawer) and config.copyright (footer);
+        pages render one at a time, so setting them in the page's language is safe."""
         config.site_name = self.renderer.site_name(lang)
         config.copyright = self.renderer.strings.get("footer_credit", lang)
-        return chrome
 
     # --- the 404 pages -----------------------------------------------------------------------
     def _not_found_chrome(self, lang, config: MkDocsConfig) -> dict:
@@ -500,7 +498,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             target = Path(config.site_dir) / "en" / "404.html"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(english, encoding="utf-8")
-            self._not_found_chrome("zh", config)  # the site's name and footer back in Chinese
+            self._speak("zh", config)  # the site's name and footer back in Chinese
         return output
 
     # --- search ------------------------------------------------------------------------------
@@ -536,9 +534,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         from .publish.headers import InlineCodeError
 
         site = Path(config.site_dir)
-        tiles = []
+        tiles = set()
         if self.renderer and self.renderer.maps is not None:
-            tiles = [(url, p.subdomains) for p in self.renderer.maps.providers for url in {p.url, p.url_en or p.url}]
+            tiles = set().union(*(provider.origins for provider in self.renderer.maps.providers))
         try:
             headers = SiteHeaders.compute(site, tiles, config.site_url or "")
         except InlineCodeError as exc:
@@ -552,7 +550,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.config.search:
             self._build_search(config)
-        self._publishing_rules(config)
+        if not self.serving:  # a preview is never published: no rules to work out after each save
+            self._publishing_rules(config)
         if not (self.config.atomic_output and self.building_dir and self.final_site_dir):
             return
         readable_by_others(Path(self.building_dir))

@@ -221,6 +221,13 @@ class _Explainer:
     def line(self, number: int) -> str:
         return self.lines[number - 1] if 0 < number <= len(self.lines) else ""
 
+    def at_stop(self) -> tuple[int, str, re.Match, str]:
+        """The line YAML stopped at: its number, its text, its parts and its value (right-stripped)."""
+        number = self.stop.line
+        line = self.line(number)
+        match = _parts(line)
+        return number, line, match, match["value"].rstrip()
+
     def mended(self, number: int, new_line: str) -> bool:
         """Whether replacing line `number` by `new_line` lets YAML read the file, or read it past
         the place it stopped (another mistake further on)."""
@@ -352,10 +359,7 @@ class _Explainer:
 
     def after_closing(self) -> Explanation | None:
         """A value that starts with a quote or a bracket and goes on after it closes."""
-        number = self.stop.line
-        line = self.line(number)
-        match = _parts(line)
-        value = match["value"].rstrip()
+        number, line, match, value = self.at_stop()
         if not value or value[0] not in "\"'[{":
             return None
         if value[0] in "\"'":
@@ -471,10 +475,7 @@ class _Explainer:
                            Bilingual(f"在末尾补上“{closer}”：{_show(fixed)}", f"close it with '{closer}' at the end: {_show(fixed)}"))
 
     def reserved_start(self) -> Explanation | None:
-        number = self.stop.line
-        line = self.line(number)
-        match = _parts(line)
-        value = match["value"].rstrip()
+        number, line, match, value = self.at_stop()
         if not value or value[0] not in "@`%*&!|>?-":
             return None
         fixed = line[: match.start("value")] + _quoted(value)

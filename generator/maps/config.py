@@ -63,6 +63,20 @@ class TileProvider:
         return _host(self.url)
 
     @property
+    def origins(self) -> set[str]:
+        """`scheme://host` of every server a page may ask for tiles, in either language, with
+        Leaflet's {s} spelled out per subdomain: what the Content-Security-Policy allows."""
+        from urllib.parse import urlsplit
+
+        found = set()
+        for url in {self.url, self.url_en or self.url}:
+            for sub in (self.subdomains or "") if "{s}" in url else [""]:
+                parts = urlsplit(url.replace("{s}", sub))
+                if parts.scheme in ("http", "https") and parts.hostname:
+                    found.add(f"{parts.scheme}://{parts.netloc}")
+        return found
+
+    @property
     def hosts(self) -> set[str]:
         """Every host a page may ask for tiles, in either language ({s} filled with a sample subdomain)."""
         return {_host(self.url), _host(self.url_en or self.url)}

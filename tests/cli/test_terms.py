@@ -170,7 +170,7 @@ def test_check_text_output_names_the_listing(content, lang, expected):
 
 @pytest.mark.parametrize("lang, expected", [
     ("zh", "不是上海的区；您是不是要写 浦东新区 (pudong)？完整列表：showcase terms district"),
-    ("en", "is not a Shanghai district; did you mean 浦东新区 (pudong)? full list: showcase terms district"),
+    ("en", "'浦东新' is not a Shanghai district; did you mean 浦东新区 (pudong)? full list: showcase terms district"),
 ])
 def test_new_names_the_listing(content, lang, expected):
     result = showcase("new", "case", "--district", "浦东新", "--content", str(content), lang=lang)

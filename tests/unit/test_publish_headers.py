@@ -13,7 +13,8 @@ from markupsafe import escape
 from generator.media import safe_stem
 
 from generator.publish.headers import (IMMUTABLE, REVALIDATE, InlineCodeError, SiteHeaders, cache_rule, content_type,
-                                       inline_code, inline_scripts, tile_hosts)
+                                       inline_code, inline_scripts)
+from generator.maps.config import TileProvider
 
 
 @pytest.mark.parametrize("path", [
@@ -80,6 +81,11 @@ def test_handlers_and_javascript_links_are_found():
     assert inline_code('<p title="a onclick=b">text onclick= javascript:x</p>') == []
 
 
+def tile_hosts(templates: list[tuple[str, str]]) -> list[str]:
+    providers = [TileProvider("地图", "Map", url, "", "wgs84", subdomains) for url, subdomains in templates]
+    return sorted(set().union(*(p.origins for p in providers)))
+
+
 def test_tile_hosts_spell_out_subdomains():
     assert tile_hosts([("https://webrd0{s}.is.autonavi.com/appmaptile?x={x}", "12"), ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "abc")]) == [
         "https://tile.openstreetmap.org", "https://webrd01.is.autonavi.com", "https://webrd02.is.autonavi.com"]
@@ -90,7 +96,7 @@ def test_the_policy_is_computed_from_the_pages(tmp_path):
     (tmp_path / "index.html").write_text("<script>one()</script><p>x</p>", encoding="utf-8")
     (tmp_path / "en" / "index.html").write_text("<script>two()</script><script>one()</script>", encoding="utf-8")
     (tmp_path / "404.html").write_text("<h1>404</h1>", encoding="utf-8")
-    headers = SiteHeaders.compute(tmp_path, [("https://t{s}.example.cn/{z}", "ab")], "https://example.gov.cn/showcase/")
+    headers = SiteHeaders.compute(tmp_path, tile_hosts([("https://t{s}.example.cn/{z}", "ab")]), "https://example.gov.cn/showcase/")
     hashes = ["'sha256-" + base64.b64encode(hashlib.sha256(code).digest()).decode() + "'" for code in (b"one()", b"two()")]
     assert sorted(hashes) == headers.script_hashes
     assert all(h in headers.csp for h in hashes) and "'unsafe-inline'" not in headers.csp
