@@ -80,7 +80,7 @@ def test_every_page_kind_reflows_at_320_and_640_px(browser, server, lang):
     context = browser.new_context(viewport={"width": WIDTHS[0], "height": 800})
     context.route("**/*", _offline)
     page = context.new_page()
-    urls = [("en/" if lang == "en" else "") + p for p in PAGES] + ([NOT_FOUND] if lang == "zh" else [])
+    urls = [("en/" if lang == "en" else "") + p for p in PAGES] + [NOT_FOUND[lang]]
     problems = []
     try:
         for url in urls:
