@@ -19,9 +19,9 @@ test:
 	.venv/bin/python -m pytest -n $${TEST_WORKERS:-2} --dist loadfile
 
 bench:
-	scripts/setup.sh
-	.venv/bin/python benchmarks/build_bench.py --cases 100
-	.venv/bin/python benchmarks/build_bench.py --cases 1000
+	scripts/setup.sh --bench
+	.venv/bin/python benchmarks/build_bench.py --cases 100 --repeat 3
+	.venv/bin/python benchmarks/build_bench.py --cases 1000 --repeat 3
 
 clean:
 	rm -rf site .cache

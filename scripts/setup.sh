@@ -2,6 +2,7 @@
 # Prepare this checkout: a virtualenv in .venv with the project and its test tools.
 #   scripts/setup.sh              Python packages, plus Debian's Pango and CJK fonts (the PDF export)
 #   scripts/setup.sh --browser    also Debian's Chromium, poppler-utils and nginx-light, for the tests
+#   scripts/setup.sh --bench      also Debian's hugo, the reference of benchmarks/build_bench.py
 #   scripts/setup.sh --check-only print the system packages that would be installed, install nothing
 # Safe to run repeatedly: it only reinstalls when pyproject.toml or requirements/lock.txt changed,
 # and installs a system package only when it is missing.
@@ -18,12 +19,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_browser=0
+want_bench=0
 check_only=0
 for arg in "$@"; do
   case "$arg" in
     --browser) want_browser=1 ;;
+    --bench) want_bench=1 ;;
     --check-only) check_only=1 ;;
-    *) echo "scripts/setup.sh: unknown option $arg (known: --browser, --check-only)" >&2; exit 2 ;;
+    *) echo "scripts/setup.sh: unknown option $arg (known: --browser, --bench, --check-only)" >&2; exit 2 ;;
   esac
 done
 
@@ -50,6 +53,9 @@ missing_packages() {
     [ -x /usr/bin/chromium ] || missing+=(chromium)
     command -v pdffonts >/dev/null || missing+=(poppler-utils)  # pdftotext/pdffonts/pdftoppm read exports back
     [ -x /usr/sbin/nginx ] || missing+=(nginx-light)  # the tests serve the built site with a real nginx
+  fi
+  if [ "$want_bench" = 1 ]; then
+    command -v hugo >/dev/null || missing+=(hugo)  # build_bench.py times Hugo on the same cases
   fi
 }
 
