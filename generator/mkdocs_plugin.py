@@ -42,6 +42,8 @@ from .diagnostics import error
 from .guard import debugging, file_of, internal_error, working_on
 from .media import publish_media, terminal_progress
 from .render.assets import AssetVersions, stylesheet_bundle
+from .render.cache import PageCache
+from .render.fingerprint import files_digest
 from .render.pages import PageRenderer, PageSpec, Strings
 
 log = logging.getLogger("mkdocs.plugins.showcase")
@@ -56,6 +58,22 @@ def _log_diagnostics(diagnostics) -> None:
     for diagnostic in diagnostics:
         level = logging.ERROR if diagnostic.is_error else logging.WARNING if diagnostic.is_warning else logging.INFO
         log.log(level, diagnostic.report(lang))
+
+
+CACHED_TEMPLATE = "showcase-cached.html"  # prints a page's output kept from an earlier build, as it was
+GENERATOR_DIR = Path(__file__).resolve().parent
+
+
+class GeneratedPage(Page):
+    """A page the generator made: its body is set by on_page_content, so MkDocs' Markdown
+    conversion of its (empty) source is skipped; it cost a millisecond a page."""
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.content = ""
+        self.toc = get_toc([])
+        self._title_from_render = None
+        self.present_anchor_ids = set()
+        self.links_to_anchors = {}
 
 
 NOT_FOUND_ROUTE = "404/"  # the route the 404 pages' navigation is made for (no tab is current)
@@ -149,6 +167,15 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.css_bundle_content: bytes | None = None
         self._theme = None  # (env, files, nav) of the build, for the English 404 page
         self._nav = None
+        # What pages were made into, by the digest of what they were made from (render/cache.py):
+        # page bodies (with their search records), and the theme's whole output per page.
+        self.page_cache: PageCache | None = None
+        self.output_cache: PageCache | None = None
+        self.code_digest = b""  # the generator's own files: a code change remakes every page
+        self.site_digest = b""  # what every page's theme output shares: theme, config, navigation
+        self.output_keys: dict[str, bytes] = {}  # src_uri -> key of the page's theme output
+        self.cached_output: dict[str, str] = {}  # src_uri -> output kept from an earlier build
+        self.search_job = None  # the search index being made beside the pages (search.SearchJob)
 
     # --- configuration -----------------------------------------------------------------------
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -164,6 +191,10 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.content_dir = self._path(config, self.config.content_dir)
         self.templates_dir = self._path(config, self.config.templates_dir)
         self.cache_dir = self._path(config, self.config.cache_dir)
+        for name in ("page_cache", "output_cache"):  # one per cache folder, kept across `serve` rebuilds
+            path = self.cache_dir / "pages" / f"{name.split('_')[0]}s.marshal"
+            if getattr(self, name) is None or getattr(self, name).path != path:
+                setattr(self, name, PageCache(path))
         self.project_dir = Path(config.config_file_path).parent.resolve()
         site_dir = Path(config.site_dir).resolve()
         for precious in (self.content_dir, self.templates_dir, self.project_dir):
@@ -274,8 +305,24 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
 
         self.sharing = Sharing(collection, media, strings, config.site_url, Path(config.docs_dir), self.asset_versions)
         self._search_labels = {}
+        from .render.parallel import default_workers
+
+        self.code_digest = files_digest(GENERATOR_DIR)
+        annotate = None
+        if self.config.search:
+            from .search import RecordBuilder
+
+            annotate = RecordBuilder(collection, strings.get).page_record
         with working_on(self.config.content_dir):
-            self.specs = {spec.src_uri: spec for spec in self.renderer.render_all()}
+            specs = self.renderer.render_all(self.page_cache, annotate=annotate, code_digest=self.code_digest,
+                                             workers=1 if self.serving else default_workers())
+            self.specs = {spec.src_uri: spec for spec in specs}
+        log.info("页面：%d 个，%d 个沿用上次生成的结果 / pages: %d, %d unchanged since they were last made",
+                 len(specs), self.renderer.cache_hits, len(specs), self.renderer.cache_hits)
+        if self.config.search:  # Pagefind indexes beside the rest of the build, on the other core
+            from .search import SearchJob
+
+            self.search_job = SearchJob.start(collection, specs, strings, self.cache_dir / "search")
         self.page_sources = _page_sources(collection)
         # Both languages' top-level pages form the nav MkDocs knows about; the theme overrides show
         # each reader only their own language's half. Entry pages stay out of the nav: Material
@@ -332,6 +379,24 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         env.globals["showcase_asset"] = self.asset_versions.published  # the header's scripts, under their hashed names
         return env
 
+    def _site_digest(self, config: MkDocsConfig) -> bytes:
+        """What the theme's output of every page depends on besides the page itself: the code,
+        the theme and its overrides, mkdocs.yml, the site's address, the assets' names and the
+        navigation. A page whose own key and this are unchanged is printed as it was."""
+        import hashlib
+        from importlib.metadata import version
+
+        h = hashlib.blake2b(digest_size=16)
+        custom = config.theme.custom_dir
+        parts = [self.code_digest, files_digest(Path(custom)) if custom else b"", version("mkdocs-material"), version("mkdocs"),
+                 Path(config.config_file_path).read_bytes(), config.site_url or "", str(self.css_bundle),
+                 self.asset_versions.digest(), repr(config.extra), repr(config.nav), str(self.serving),
+                 repr([(spec.src_uri, spec.title) for spec in self.specs.values() if spec.route.count("/") <= 1])]
+        for part in parts:
+            data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass")
+            h.update(b"%d:" % len(data) + data)
+        return h.digest()
+
     @_guarded("列出网站文件", "listing the site's files")
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         if self.css_bundle:
@@ -346,7 +411,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         for file in [f for f in files if f.src_uri.startswith(("assets/javascripts/lunr/", "assets/javascripts/workers/"))]:
             files.remove(file)
         for spec in self.specs.values():
-            files.append(File.generated(config, spec.src_uri, content=""))
+            file = File.generated(config, spec.src_uri, content="")
+            GeneratedPage(None, file, config)  # sets file.page
+            files.append(file)
         from .render.sharing import robots_txt  # all may crawl; the sitemap's address when site_url is set
 
         files.append(File.generated(config, "robots.txt", content=robots_txt(config.site_url)))
@@ -367,8 +434,10 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                 files.append(File.generated(config, site_path, abs_src_path=str(path)))
         return files
 
+    @_guarded("列出网站文件", "listing the site's files")
     def on_nav(self, nav, config: MkDocsConfig, files: Files):
-        self._nav = nav  # (on_env comes next)
+        self._nav = nav  # (on_env comes after the pages are read)
+        self.site_digest = self._site_digest(config)  # before the pages are read: they look up their output by it
         return nav
 
     @_guarded("生成页面", "making a page")
@@ -391,29 +460,34 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             page.meta["description"] = str(escape(spec.description))
         if spec.hide:
             page.meta["hide"] = list(spec.hide)
+        self._look_up_output(spec, page)
         return ""
+
+    def _look_up_output(self, spec: PageSpec, page: Page) -> None:
+        """A page whose body and surroundings are what they were when its output was cached is
+        printed from the cache through a template that prints it as it was."""
+        uri = page.file.src_uri
+        self.output_keys.pop(uri, None)
+        self.cached_output.pop(uri, None)
+        if spec.key is None or self.output_cache is None:
+            return
+        import hashlib
+
+        errors = "\n".join(d.format(spec.lang) for d in self.serve_errors)
+        key = hashlib.blake2b(self.site_digest + spec.key + errors.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        self.output_keys[uri] = key
+        output = self.output_cache.get(key)
+        if output is not None:
+            self.cached_output[uri] = output
+            page.meta["template"] = CACHED_TEMPLATE
 
     @_guarded("生成页面", "making a page")
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         spec = self.specs.get(page.file.src_uri)
         if spec is None:
             return html
-        sections = [{"level": level, "id": anchor, "name": name, "children": []}
-                    for level, anchor, name in spec.toc if level == 2]
-        html = spec.html
-        # Material's skip link goes to the first entry of the page's toc: that is the page's
-        # <h1> (the start of the content), not its first section, which on the home page passed
-        # over the title and the introduction. The sidebar still lists the sections only (a
-        # level-1 first entry is replaced by its children there).
-        if "<h1" in html and not re.search(r"<h1\b[^>]*\sid=", html):
-            html = html.replace("<h1", '<h1 id="sc-title"', 1)
-            sections = [{"level": 1, "id": "sc-title", "name": str(escape(spec.title)), "children": sections}]
-        page.toc = get_toc(sections)
-        if spec.lang == "en":
-            from .render.lang import mark_chinese
-
-            return mark_chinese(html)  # Chinese names and terms in English text get lang="zh-Hans"
-        return html
+        page.toc = get_toc(spec.sections)
+        return spec.content
 
     @_guarded("生成页面", "making a page")
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
@@ -422,6 +496,10 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             return self._page_context(context, spec, page, config)
 
     def _page_context(self, context, spec: PageSpec | None, page: Page, config: MkDocsConfig):
+        cached = self.cached_output.get(page.file.src_uri)
+        if cached is not None:
+            context["showcase_cached"] = cached
+            return context
         lang = spec.lang if spec else "zh"
         route = spec.route if spec else urls.split(page.url)[1]
         current = urls.page_url(route, lang)
@@ -452,18 +530,33 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             # search: the header's search box and its labels (None: no box)
             "search": self._search_ui(lang),
             # the header's other labels: 长辈模式 / large text (site_templates/strings/large_text.yaml)
-            "ui": {key: self.renderer.strings.get(key, lang) for key in self.renderer.strings.table
-                   if key.startswith(("large_text_", "header_"))},
+            "ui": self._ui_labels(lang),
             "share": None,
         }
         self._speak(lang, config)
         return chrome
+
+    def _ui_labels(self, lang) -> dict:
+        """The header's other labels in `lang`: the same on every page, so made once per build."""
+        key = ("ui", lang)
+        if key not in self._search_labels:
+            self._search_labels[key] = {name: self.renderer.strings.get(name, lang) for name in self.renderer.strings.table
+                                        if name.startswith(("large_text_", "header_"))}
+        return self._search_labels[key]
 
     def _speak(self, lang, config: MkDocsConfig) -> None:
         """Material prints config.site_name (header, title, drawer) and config.copyright (footer);
         pages render one at a time, so setting them in the page's language is safe."""
         config.site_name = self.renderer.site_name(lang)
         config.copyright = self.renderer.strings.get("footer_credit", lang)
+
+    @event_priority(-100)  # after every other plugin: what is kept is what is written
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        uri = page.file.src_uri
+        key = self.output_keys.get(uri)
+        if key is not None and uri not in self.cached_output and self.output_cache is not None:
+            self.output_cache.put(key, output)
+        return output
 
     # --- the 404 pages -----------------------------------------------------------------------
     def _not_found_chrome(self, lang, config: MkDocsConfig) -> dict:
@@ -513,17 +606,21 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         return self._search_labels[lang]
 
     def _build_search(self, config: MkDocsConfig) -> None:
-        """The search index goes into the folder being built, so it is swapped in with the pages
-        it describes; a failure fails the build and the last good site stays."""
-        from .search import SearchIndexError, build_search
+        """The search index (started when the pages were made, search/job.py) goes into the
+        folder being built, so it is swapped in with the pages it describes; a failure fails the
+        build and the last good site stays."""
+        from .search import SearchIndexError
 
-        assert self.renderer is not None
+        job, self.search_job = self.search_job, None
+        if job is None:
+            return
         try:
-            counts = build_search(self.renderer.collection, self.specs.values(), self.renderer.strings, Path(config.site_dir))
+            counts = job.finish(Path(config.site_dir))
         except SearchIndexError as exc:
             raise PluginError(str(exc)) from None
-        log.info("搜索索引：%s / search index: %s", "，".join(f"{k} {v} 条" for k, v in counts.items()),
-                 ", ".join(f"{k} {v} records" for k, v in counts.items()))
+        log.info("搜索索引：%s%s / search index: %s%s", "，".join(f"{k} {v} 条" for k, v in counts.items()),
+                 "（未变，沿用）" if job.from_cache else "",
+                 ", ".join(f"{k} {v} records" for k, v in counts.items()), " (unchanged, reused)" if job.from_cache else "")
 
     # --- output ------------------------------------------------------------------------------
     def _publishing_rules(self, config: MkDocsConfig) -> None:
@@ -552,6 +649,10 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             self._build_search(config)
         if not self.serving:  # a preview is never published: no rules to work out after each save
             self._publishing_rules(config)
+        log.info("页面输出：%d 个未变，沿用 / page output: %d unchanged, reused", len(self.cached_output), len(self.cached_output))
+        for cache in (self.page_cache, self.output_cache):
+            if cache is not None:
+                cache.finish()
         if not (self.config.atomic_output and self.building_dir and self.final_site_dir):
             return
         readable_by_others(Path(self.building_dir))

@@ -64,6 +64,7 @@ class MapBuilder:
     strings: object  # render.pages.Strings
     thumbnails: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> site path
     _prototypes: dict[tuple[str, str], MapSpec] = field(default_factory=dict, repr=False)
+    _scripts: dict[tuple, tuple[str, str]] = field(default_factory=dict, repr=False)  # folium's part, see _folium
 
     # --- what is located ----------------------------------------------------------------------
     def located(self) -> list[Located]:
@@ -162,6 +163,27 @@ class MapBuilder:
                 prototype: bool = False) -> MapSpec:
         page = urls.page_url(route, lang)
         rel = lambda site_path: urls.relative(site_path, page)  # noqa: E731 - every URL is relative to the page
+        name, script = self._folium(lang, zoom, tuple(center or ()), cluster)
+        if not prototype:  # an entry map's data is put in front of the prototype per entry (entry_map)
+            data = {"places": [self._place(item, lang, rel) for item in items],
+                    "boundaries": self._boundaries(boundaries, route, lang),
+                    "filter": self._filter(items, lang) if filter else None, "fit": fit, "labels": self._labels(lang)}
+            script = map_data_script(name, data) + script
+        label = self._t("map_label_entries", lang, count=1 if prototype else len(items))
+        return MapSpec(dom_id=name, script_path=page + "map.js", script=script, cluster=cluster,
+                       height=height, label=label, assets_version=assets.version(), places=list(items))
+
+    def _folium(self, lang: str, zoom: int, center: tuple, cluster: bool) -> tuple[str, str]:
+        """(element name, script) of folium's part of a map: the base layers, controls and setup,
+        which hold no entry data and no page address (the data line in front of it does), so maps
+        that differ only in their data share it (folium costs ~50 ms a map: 36 district and
+        overview maps took 2 s)."""
+        key = (lang, zoom, center, cluster)
+        if key not in self._scripts:
+            self._scripts[key] = self._folium_render(lang, zoom, list(center) or None, cluster)
+        return self._scripts[key]
+
+    def _folium_render(self, lang: str, zoom: int, center, cluster: bool) -> tuple[str, str]:
         fmap = folium.Map(location=center or [31.2, 121.45], zoom_start=zoom, tiles=None, control_scale=True,
                           scrollWheelZoom=False, zoomSnap=0.25, min_zoom=8, max_zoom=18, prefer_canvas=False)
         bases = []
@@ -195,14 +217,7 @@ class MapBuilder:
         fmap.get_root().render()
         # folium indents generously; JSON strings never span lines, so blank lines and indentation can go
         script = "\n".join(line.strip() for line in fmap.get_root().script.render().splitlines() if line.strip()) + "\n"
-        if not prototype:  # an entry map's data is put in front of the prototype per entry (entry_map)
-            data = {"places": [self._place(item, lang, rel) for item in items],
-                    "boundaries": self._boundaries(boundaries, route, lang),
-                    "filter": self._filter(items, lang) if filter else None, "fit": fit, "labels": self._labels(lang)}
-            script = map_data_script(fmap.get_name(), data) + script
-        label = self._t("map_label_entries", lang, count=1 if prototype else len(items))
-        return MapSpec(dom_id=fmap.get_name(), script_path=page + "map.js", script=script, cluster=cluster,
-                       height=height, label=label, assets_version=assets.version(), places=list(items))
+        return fmap.get_name(), script
 
     def _labels(self, lang: str) -> dict[str, str]:
         """The map's own words in the page's language, for maps.js (names of controls, clusters)."""

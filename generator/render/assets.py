@@ -39,6 +39,7 @@ class AssetVersions:
         self.docs_dir = docs_dir.resolve() if docs_dir else None
         self._versions: dict[str, str | None] = {}
         self._generated: set[str] = set()
+        self._digest: bytes | None = None
 
     def hashed_scripts(self) -> list[tuple[str, str, Path]]:
         """(site path, published name, file) of every script in docs_dir's javascripts/: the build
@@ -73,6 +74,16 @@ class AssetVersions:
         """A file the build writes itself (a map's script): its version is its content's hash."""
         self._versions[site_path] = digest(content)
         self._generated.add(site_path)
+
+    def digest(self) -> bytes:
+        """One digest of docs_dir's files: what the hashed names and ?v= of its files follow."""
+        if self.docs_dir is None:
+            return b""
+        if self._digest is None:
+            from .fingerprint import files_digest
+
+            self._digest = files_digest(self.docs_dir)
+        return self._digest
 
     def version(self, site_path: str) -> str | None:
         """The file's hash, or None when site_path is neither a file of docs_dir nor added (a

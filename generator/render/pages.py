@@ -7,6 +7,7 @@ the plugin hands to whatever builds the site around them.
 
 from __future__ import annotations
 
+import functools
 import re
 from functools import cached_property
 from urllib.parse import quote
@@ -39,6 +40,12 @@ class PageSpec:
     hide: tuple[str, ...] = ()  # Material's page.meta.hide: "toc", "navigation"
     kind: str = ""  # the template's name: "case", "exhibition_room"… (render/sharing.py types the page by it)
     entry: object = None  # the entry the page shows (case, site, exhibition, page), for its share card and schema.org data
+    # the body as the site prints it: the <h1> anchored for the skip link, Chinese runs on English
+    # pages marked lang="zh-Hans" (render/lang.py); `html` stays the body as written, for search
+    content: str = ""
+    sections: list = field(default_factory=list)  # the table of contents: [{level, id, name, children}]
+    key: bytes | None = None  # digest of everything the page is made from (render/fingerprint.py); None: not cacheable
+    extra: object = None  # what render_all's `annotate` made of the page (the search record), cached with it
 
     @property
     def url(self) -> str:
@@ -47,6 +54,23 @@ class PageSpec:
     @property
     def src_uri(self) -> str:
         return urls.src_uri(self.route, self.lang)
+
+
+@dataclass
+class PageJob:
+    """A page to make: its template and everything handed to it."""
+    template: str
+    route: str
+    lang: Lang
+    title: str
+    description: str | None
+    hide: tuple[str, ...]
+    context: dict
+    whole_collection: bool = False  # the template reads the Collection itself (statistics' totals check)
+
+    @property
+    def kind(self) -> str:
+        return self.template.removesuffix(".html")
 
 
 @dataclass(frozen=True)
@@ -103,6 +127,36 @@ _ANCHOR = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _TAGS = re.compile(r"<[^>]+>")
 
 
+def _filesize(size: int) -> str:
+    return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{max(size / 1024, 0.1):.1f} KB"
+
+
+def _render_job(renderer: "PageRenderer", annotate, job: PageJob) -> tuple:
+    html, toc, content, sections = renderer.render(job)
+    extra = None
+    if annotate is not None:
+        extra = annotate(renderer._spec(job, None, (html, toc, content, sections, None)))
+    return html, toc, content, sections, extra
+
+
+def page_content(html: str, title: str, lang: Lang, toc: list) -> tuple[str, list]:
+    """The body as the site prints it, and its table of contents (level-2 sections).
+
+    Material's skip link goes to the first entry of the page's toc: that is the page's <h1> (the
+    start of the content), not its first section, which on the home page passed over the title and
+    the introduction. The sidebar still lists the sections only (a level-1 first entry is replaced
+    by its children there). On English pages, Chinese names and terms get lang="zh-Hans"."""
+    sections = [{"level": level, "id": anchor, "name": name, "children": []} for level, anchor, name in toc if level == 2]
+    if "<h1" in html and not re.search(r"<h1\b[^>]*\sid=", html):
+        html = html.replace("<h1", '<h1 id="sc-title"', 1)
+        sections = [{"level": 1, "id": "sc-title", "name": str(escape(title)), "children": sections}]
+    if lang == "en":
+        from .lang import mark_chinese
+
+        html = mark_chinese(html)
+    return html, sections
+
+
 class PageRenderer:
     def __init__(self, collection: Collection, templates_dir: Path, media: PublishedMedia, maps=None, downloads=None,
                  strings: Strings | None = None, asset_versions: AssetVersions | None = None):
@@ -130,9 +184,30 @@ class PageRenderer:
     def site_name(self, lang: Lang) -> str:
         return self.strings.get("site_name", lang)
 
-    def render_all(self) -> list[PageSpec]:
+    def render_all(self, cache=None, annotate=None, workers: int = 1, code_digest: bytes = b"") -> list[PageSpec]:
+        """Every page of the site, in both languages. `cache` (render/cache.py PageCache) gives
+        back pages whose inputs have not changed since they were cached; `annotate(spec)` makes
+        something more of each page (the plugin: its search record), kept in `spec.extra` and
+        cached with it; `workers` > 1 renders the pages not in the cache in that many forked
+        processes (never while serving: the preview server runs threads); `code_digest` stands
+        for the code that makes pages (the generator's own files)."""
+        jobs = self.jobs()
+        keys = self._keys(jobs, code_digest + (b"annotated" if annotate else b"")) if cache is not None else [None] * len(jobs)
+        found = [cache.get(key) if key is not None else None for key in keys] if cache is not None else [None] * len(jobs)
+        missing = [n for n, value in enumerate(found) if value is None]
+        from .parallel import fork_map
+
+        made = fork_map(functools.partial(_render_job, self, annotate), [jobs[n] for n in missing], workers)
+        for n, value in zip(missing, made):
+            found[n] = value
+            if cache is not None and keys[n] is not None:
+                cache.put(keys[n], value)
+        self.cache_hits = len(jobs) - len(missing)
+        return [self._spec(job, key, value) for job, key, value in zip(jobs, keys, found)]
+
+    def jobs(self) -> list[PageJob]:
         c = self.collection
-        pages: list[PageSpec] = []
+        pages: list[PageJob] = []
         index = browse.RelatedCases(c)
         related = {case.id: index.of(case) for case in c.cases.values()}  # the same in both languages
         for lang in LANGS:
@@ -168,6 +243,7 @@ class PageRenderer:
             pages.append(self._page("retrospective.html", urls.RETROSPECTIVE, lang,
                                     self.strings.get("nav_retrospective", lang), years=self._milestones_by_year()))
             pages.append(self._page("statistics.html", urls.STATISTICS, lang, self.strings.get("nav_statistics", lang),
+                                    whole_collection=True,  # c.total_mismatches
                                     plans=c.plans_sorted(), **charts.statistics_context(c, self.strings, lang)))
             pages += self._exhibition_pages(lang)
             if self.downloads is not None:
@@ -194,7 +270,7 @@ class PageRenderer:
                 out.append((exhibition, stop))
         return out
 
-    def _exhibition_pages(self, lang: Lang) -> list[PageSpec]:
+    def _exhibition_pages(self, lang: Lang) -> list[PageJob]:
         """The exhibitions index; per exhibition its start page, a page per room and the guide."""
         c, media = self.collection, self.media
         walks = self._walks()
@@ -256,19 +332,16 @@ class PageRenderer:
                                     stop_image=stop_image(exhibition.id)))
         return pages
 
-    def _downloads_page(self, lang: Lang) -> PageSpec:
+    def _downloads_page(self, lang: Lang) -> PageJob:
         from ..export import content_date
         from ..export.formats import BY_KEY
 
-        def filesize(size: int) -> str:
-            return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{max(size / 1024, 0.1):.1f} KB"
-
         return self._page("downloads.html", urls.DOWNLOADS, lang, self.strings.get("nav_downloads", lang), hide=("toc",),
                           downloads=self.downloads, as_of=self.downloads[0].as_of if self.downloads else content_date(self.collection),
-                          filesize=filesize,
+                          filesize=_filesize,
                           format_names={key: f.label for key, f in BY_KEY.items()})
 
-    def _browse_pages(self, lang: Lang) -> list[PageSpec]:
+    def _browse_pages(self, lang: Lang) -> list[PageJob]:
         """The case list with its filters, the districts index and the 十全十美 service pages."""
         c = self.collection
         cases = browse.sort_cases(c, list(c.cases.values()), lang)
@@ -308,17 +381,61 @@ class PageRenderer:
         return sorted(years.items())
 
     def _page(self, template: str, route: str, lang: Lang, title: str, description: str | None = None,
-              hide: tuple[str, ...] = (), **context) -> PageSpec:
-        helpers = self._helpers(route, lang)
-        html = self.env.get_template(template).render(lang=lang, route=route, title=title, c=self.collection,
-                                                      ref=self.collection.reference, **helpers, **context)
+              hide: tuple[str, ...] = (), whole_collection: bool = False, **context) -> PageJob:
+        return PageJob(template, route, lang, title, description, hide, context, whole_collection)
+
+    def render(self, job: PageJob) -> tuple:
+        """One page: (body html, toc, content, sections): plain values, so a forked worker can
+        send them back and the page cache can keep them."""
+        helpers = self._helpers(job.route, job.lang)
+        html = self.env.get_template(job.template).render(lang=job.lang, route=job.route, title=job.title, c=self.collection,
+                                                          ref=self.collection.reference, **helpers, **job.context)
         toc = [(int(level), anchor, _TAGS.sub("", text).strip()) for level, anchor, text in _ANCHOR.findall(html)]
+        content, sections = page_content(html, job.title, job.lang, toc)
+        return html, toc, content, sections
+
+    def _spec(self, job: PageJob, key: bytes | None, value: tuple) -> PageSpec:
+        html, toc, content, sections, extra = value
         # Every page gets a meta description in its own language (else Material falls back to the
         # Chinese site_description of mkdocs.yml on English pages).
-        kind = template.removesuffix(".html")
-        return PageSpec(route=route, lang=lang, title=title, html=html, toc=toc,
-                        description=description or self.strings.get("site_tagline", lang), hide=hide,
-                        kind=kind, entry=context.get(_ENTRY.get(kind, "")))
+        return PageSpec(route=job.route, lang=job.lang, title=job.title, html=html, toc=[tuple(t) for t in toc],
+                        description=job.description or self.strings.get("site_tagline", job.lang), hide=job.hide,
+                        kind=job.kind, entry=job.context.get(_ENTRY.get(job.kind, "")),
+                        content=content, sections=sections, key=key, extra=extra)
+
+    # --- the page cache's keys -----------------------------------------------------------------
+    def _keys(self, jobs: list[PageJob], code_digest: bytes) -> list[bytes | None]:
+        """A digest per page of everything it is made from (None: a context it cannot digest,
+        so the page is always made afresh)."""
+        from .fingerprint import Fingerprinter, Unfingerprintable, files_digest
+
+        c = self.collection
+        owners = {id(entry): (kind, entry_id) for kind in ("excellent", "competition", "milestones", "pages", "statistics",
+                                                              "exhibitions", "documents")
+                  for entry_id, entry in c.table(kind).items()}
+        published: dict[tuple[str, str], list] = {}
+        for (kind, entry_id, name), item in sorted(self.media.items.items(), key=lambda pair: pair[0]):
+            published.setdefault((kind, entry_id), []).append((name, item))
+        digests = Fingerprinter(owner=lambda model: owners.get(id(model)), media=lambda owner: published.get(owner, []),
+                                constants=(self, self.media, self.collection, self.collection.reference, self.strings,
+                                           self.asset_versions, self.maps))
+        templates = files_digest(self.strings.templates_dir)
+        shared = digests.digest_many(code_digest, templates, self.asset_versions.digest(), list(c.documents.values()),
+                                     self.downloads, self.maps.providers if self.maps is not None else None)
+        whole = None
+        keys: list[bytes | None] = []
+        for job in jobs:
+            try:
+                parts = [shared, job.template, job.route, job.lang, job.title, job.description, job.hide, job.context]
+                if job.whole_collection:
+                    if whole is None:
+                        whole = digests.digest([list(c.table(kind).values()) for kind in
+                                                ("excellent", "competition", "milestones", "pages", "statistics", "exhibitions")])
+                    parts.append(whole)
+                keys.append(digests.digest_many(*parts))
+            except Unfingerprintable:
+                keys.append(None)
+        return keys
 
     def _helpers(self, route: str, lang: Lang) -> dict[str, Callable]:
         strings, media = self.strings, self.media

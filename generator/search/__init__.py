@@ -20,11 +20,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from .index import BUNDLE_DIR, SearchIndexError, write_index
+from .job import SearchJob
 from .records import KINDS, Record, RecordBuilder, dictionary_words
 
 WORDS_FILE = Path(__file__).with_name("words.txt")
 
-__all__ = ["BUNDLE_DIR", "KINDS", "Record", "RecordBuilder", "SearchIndexError", "WORDS_FILE", "build_search",
+__all__ = ["BUNDLE_DIR", "KINDS", "Record", "RecordBuilder", "SearchIndexError", "SearchJob", "WORDS_FILE", "build_search",
            "dictionary_words", "ui_labels", "write_index"]
 
 

@@ -52,21 +52,32 @@ def binary() -> Path:
 
 def write_index(records: list[Record], site_dir: Path, timeout: float = 300.0) -> dict[str, int]:
     """Index `records` into `site_dir/pagefind/`; returns the record count per language."""
+    files, counts = index_files([(r.url, r.lang, r.html()) for r in records], timeout)
+    write_files(files, site_dir)
+    return counts
+
+
+def index_files(documents: list[tuple[str, str, str]], timeout: float = 300.0) -> tuple[dict[str, bytes], dict[str, int]]:
+    """Pagefind's bundle for `documents` ((url, language, html) each), checked, with its filter
+    files in a fixed order; and the record count per language."""
     with _Service(binary(), timeout) as service:
         index_id = service.call({"type": "NewIndex", "config": {"exclude_selectors": EXCLUDE_SELECTORS}})["index_id"]
-        ids = [service.send({"type": "AddFile", "index_id": index_id, "url": record.url,
-                             "file_contents": record.html(), "file_path": None}) for record in records]
-        for message_id, record in zip(ids, records):
-            service.wait(message_id, what=record.url)
+        ids = [service.send({"type": "AddFile", "index_id": index_id, "url": url,
+                             "file_contents": html, "file_path": None}) for url, _lang, html in documents]
+        for message_id, (url, _lang, _html) in zip(ids, documents):
+            service.wait(message_id, what=url)
         # The files come back in the answer and are written here. Pagefind's own WriteFiles answers
         # before its files are on disk: CI once read an empty pagefind-entry.json after it.
         answer = service.call({"type": "GetFiles", "index_id": index_id})
     files = _decode_files(answer)
     _check_files(files)
-    counts = _check(records, files)
+    counts = _check([lang for _url, lang, _html in documents], files)
     _stable_filters(files)
+    return files, counts
+
+
+def write_files(files: dict[str, bytes], site_dir: Path) -> None:
     _write_files(files, site_dir / BUNDLE_DIR)
-    return counts
 
 
 def _decode_files(answer: dict) -> dict[str, bytes]:
@@ -250,9 +261,10 @@ def _entry(files: dict[str, bytes]) -> dict:
                                f"Pagefind made an unreadable pagefind-entry.json ({exc}); build again") from None
 
 
-def _check(records: list[Record], files: dict[str, bytes]) -> dict[str, int]:
+def _check(records: list, files: dict[str, bytes]) -> dict[str, int]:
+    """`records`: Records, or their languages."""
     languages = _entry(files)["languages"]
-    expected = Counter(record.lang for record in records)
+    expected = Counter(getattr(record, "lang", record) for record in records)
     for lang, count in expected.items():
         written = languages.get(lang, {}).get("page_count", 0)
         if written != count:

@@ -150,6 +150,15 @@ class RecordBuilder:
             out.extend(self._milestone(m, lang) for m in self.c.milestones_sorted())
         return out
 
+    def page_record(self, page) -> tuple[str, str, str] | None:
+        """(url, language, the document Pagefind indexes) of one page, or None: plain values,
+        made where the page is rendered and cached with it (render/pages.py `annotate`)."""
+        record = self._page(page)
+        return None if record is None else (record.url, record.lang, record.html())
+
+    def milestone_records(self) -> list[tuple[str, str, str]]:
+        return [(r.url, r.lang, r.html()) for lang in LANGS for r in (self._milestone(m, lang) for m in self.c.milestones_sorted())]
+
     # --- one page ----------------------------------------------------------------------------
     def _page(self, page) -> Record | None:
         lang, route = page.lang, page.route

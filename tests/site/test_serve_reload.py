@@ -126,10 +126,10 @@ def validate_entry(source, model):
     return _validate(source, model)
 
 
-def render_all(self):
+def render_all(self, *args, **kwargs):
     if any("生成页面时出错" in case.title.zh for case in self.collection.cases.values()):
         raise RuntimeError("unforeseen in rendering")
-    return _render_all(self)
+    return _render_all(self, *args, **kwargs)
 
 
 collection.validate_entry = validate_entry

@@ -1,0 +1,108 @@
+"""The search index, made beside the rest of the build.
+
+Pagefind is a process of its own: started as soon as the pages' bodies exist, it indexes on the
+other core while MkDocs prints the pages, and the build only waits for it at the end. Its bundle
+is kept in the cache folder by the digest of everything it was given, so a build whose search
+documents are all unchanged (nothing edited, or an edit search does not see) takes the bundle
+from there, byte for byte what Pagefind would make again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from .index import SearchIndexError, index_files, write_files
+from .records import RecordBuilder
+
+KEEP = 3  # bundles kept in the cache folder (a few: switching back and forth costs nothing)
+
+
+class SearchJob:
+    def __init__(self, documents: list[tuple[str, str, str]], cache_dir: Path | None):
+        self.documents = documents
+        self.cache_dir = cache_dir
+        h = hashlib.blake2b(digest_size=16)
+        for url, lang, html in documents:
+            for part in (url, lang, html):
+                data = part.encode("utf-8", "surrogatepass")
+                h.update(b"%d:" % len(data) + data)
+        self.key = h.hexdigest()
+        self.result: tuple[dict[str, bytes], dict[str, int]] | None = None
+        self.error: BaseException | None = None
+        self.from_cache = False
+        self._thread: threading.Thread | None = None
+
+    @classmethod
+    def start(cls, collection, specs, strings, cache_dir: Path | None) -> "SearchJob":
+        """Index `specs` (PageSpecs whose `extra` is their search document, see
+        RecordBuilder.page_record) and the milestones; returns at once."""
+        documents = [spec.extra for spec in specs if spec.extra]
+        documents += RecordBuilder(collection, strings.get).milestone_records()
+        job = cls(documents, cache_dir)
+        job.result = job._cached()
+        if job.result is not None:
+            job.from_cache = True
+        else:
+            job._thread = threading.Thread(target=job._run, name="pagefind", daemon=True)
+            job._thread.start()
+        return job
+
+    def finish(self, site_dir: Path) -> dict[str, int]:
+        """Wait for the index, write it into `site_dir/pagefind/`; the record count per language.
+        Raises SearchIndexError."""
+        if self._thread is not None:
+            self._thread.join()
+        if self.error is not None:
+            raise self.error
+        assert self.result is not None
+        files, counts = self.result
+        write_files(files, Path(site_dir))
+        return counts
+
+    # --- internals ---------------------------------------------------------------------------
+    def _run(self) -> None:
+        try:
+            self.result = index_files(self.documents)
+            self._keep()
+        except BaseException as exc:  # handed to finish(), in the build's thread
+            self.error = exc if isinstance(exc, SearchIndexError) else SearchIndexError(
+                f"意外错误：{type(exc).__name__}: {exc}", f"unexpected error: {type(exc).__name__}: {exc}")
+
+    def _path(self) -> Path | None:
+        return self.cache_dir / f"{self.key}.marshal" if self.cache_dir is not None else None
+
+    def _cached(self):
+        path = self._path()
+        if path is None or not path.is_file():
+            return None
+        try:
+            with open(path, "rb") as handle:
+                stamp, files, counts = marshal.load(handle)
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+        if stamp != sys.version_info[:2] or not isinstance(files, dict) or not isinstance(counts, dict):
+            return None
+        os.utime(path)  # recently used: kept
+        return files, counts
+
+    def _keep(self) -> None:
+        path = self._path()
+        if path is None or self.result is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
+            with os.fdopen(handle, "wb") as out:
+                marshal.dump((sys.version_info[:2], *self.result), out)
+            os.replace(temporary, path)
+            kept = sorted(path.parent.glob("*.marshal"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in kept[KEEP:]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
