@@ -161,6 +161,16 @@ def inline_code(html: str) -> list[str]:
     return found
 
 
+def page_scripts(html: str, where: str) -> list[str]:
+    """The hashes of a page's inline scripts, for the policy; InlineCodeError when the page holds
+    code no hash can allow."""
+    if _may_hold_code(html) and inline_code(html):
+        raise InlineCodeError(f"{where}: 页面含有事件属性（on…=）或 javascript: 链接，在内容安全策略下不会执行；请改为外部脚本 / "
+                              f"{where}: the page holds an event-handler attribute (on…=) or a javascript: link, which "
+                              "the Content-Security-Policy would block; move it into a script file")
+    return sorted({script_hash(code) for code in inline_scripts(html)}) if "<script" in html else []
+
+
 def policy(script_hashes: list[str], tiles: list[str]) -> str:
     """The Content-Security-Policy: the site's own files, plus tiles from the configured hosts.
     Pagefind compiles its WebAssembly ('wasm-unsafe-eval'; never 'unsafe-eval' or 'unsafe-inline').
@@ -213,20 +223,18 @@ class SiteHeaders:
                 "Cache-Control": cache_rule(site_path).cache_control, **self.security}
 
     @classmethod
-    def compute(cls, site_dir: Path, tile_origins, site_url: str = "") -> "SiteHeaders":
-        """From the built folder, the tile servers' origins (TileProvider.origins) and site_url."""
+    def compute(cls, site_dir: Path, tile_origins, site_url: str = "", scanned: dict[str, list[str]] | None = None) -> "SiteHeaders":
+        """From the built folder, the tile servers' origins (TileProvider.origins) and site_url.
+        `scanned`: pages already looked at as they were written (site path -> page_scripts()),
+        which are not read again."""
         hashes: set[str] = set()
+        scanned = scanned or {}
         for path in sorted(site_dir.rglob("*.html")):
+            where = path.relative_to(site_dir).as_posix()
             if DEPLOY_DIR in path.relative_to(site_dir).parts:
                 continue
-            html = path.read_text(encoding="utf-8", errors="replace")
-            if "<script" in html:
-                hashes.update(script_hash(code) for code in inline_scripts(html))
-            if _may_hold_code(html) and inline_code(html):
-                where = path.relative_to(site_dir).as_posix()
-                raise InlineCodeError(f"{where}: 页面含有事件属性（on…=）或 javascript: 链接，在内容安全策略下不会执行；请改为外部脚本 / "
-                                      f"{where}: the page holds an event-handler attribute (on…=) or a javascript: link, which "
-                                      "the Content-Security-Policy would block; move it into a script file")
+            known = scanned.get(where)
+            hashes.update(known if known is not None else page_scripts(path.read_text(encoding="utf-8", errors="replace"), where))
         ordered = sorted(hashes)
         tiles = sorted(tile_origins)
         base = urlsplit(site_url).path if site_url else "/"

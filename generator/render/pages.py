@@ -159,7 +159,7 @@ def page_content(html: str, title: str, lang: Lang, toc: list) -> tuple[str, lis
 
 class PageRenderer:
     def __init__(self, collection: Collection, templates_dir: Path, media: PublishedMedia, maps=None, downloads=None,
-                 strings: Strings | None = None, asset_versions: AssetVersions | None = None):
+                 strings: Strings | None = None, asset_versions: AssetVersions | None = None, bytecode_cache=None):
         self.collection = collection
         self.downloads = downloads  # export.downloads.Download list, or None: no downloads page
         self.media = media
@@ -173,7 +173,9 @@ class PageRenderer:
             undefined=StrictUndefined,  # a typo in a template fails the build instead of printing nothing
             trim_blocks=True, lstrip_blocks=True,
             auto_reload=False,  # one renderer serves one build; templates do not change under it
+            bytecode_cache=bytecode_cache,  # compiled templates kept between builds (checked against their source)
         )
+        self.cache_hits = 0
         self._markdown_cache: dict[tuple[str, int], str] = {}
 
     # --- public ------------------------------------------------------------------------------
