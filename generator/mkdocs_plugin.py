@@ -129,6 +129,53 @@ def readable_by_others(folder: Path) -> None:
                 os.chmod(path, stat.S_IMODE(info.st_mode) | file_mode)
 
 
+_THEME_LISTINGS: dict[str, list[str]] = {}  # a theme package's folder -> the files in it
+
+
+def _list_theme_once(config: MkDocsConfig) -> None:
+    """MkDocs lists every file of the theme at each build to publish its assets: Material's
+    folders hold thousands of icons (0.2 s a build, felt after every save while previewing).
+    The theme package's folders are listed once per process; the project's own overrides
+    (custom_dir) every time."""
+    import jinja2
+
+    theme = config.theme
+    fixed = [d for d in theme.dirs if d != theme.custom_dir]
+    original = theme.get_env
+
+    class Loader(jinja2.FileSystemLoader):
+        def list_templates(self) -> list[str]:
+            names: set[str] = set()
+            for folder in self.searchpath:
+                if folder in fixed:
+                    if folder not in _THEME_LISTINGS:
+                        _THEME_LISTINGS[folder] = jinja2.FileSystemLoader(folder).list_templates()
+                    names.update(_THEME_LISTINGS[folder])
+                else:
+                    names.update(jinja2.FileSystemLoader(folder).list_templates())
+            return sorted(names)
+
+    def get_env():
+        env = original()
+        env.loader = Loader(theme.dirs)
+        listing = env.list_templates
+
+        def list_templates(extensions=None, filter_func=None):
+            """MkDocs' filter (static assets only) over the package's files, once per process."""
+            if extensions is not None or filter_func is None:
+                return listing(extensions, filter_func)
+            key = ("filtered", filter_func.__code__, tuple(sorted(theme.static_templates)), *fixed)
+            if key not in _THEME_LISTINGS:
+                _THEME_LISTINGS[key] = [name for name in Loader(fixed).list_templates() if filter_func(name)]
+            custom = [name for name in Loader([d for d in theme.dirs if d not in fixed]).list_templates() if filter_func(name)]
+            return sorted(set(_THEME_LISTINGS[key]) | set(custom))
+
+        env.list_templates = list_templates
+        return env
+
+    theme.get_env = get_env
+
+
 def _snapshot(folder: Path) -> tuple[dict[str, tuple[int, int]], list[str]]:
     """Every file under `folder` with its inode and modification time (a file written again has
     a new time; one replaced has a new inode), and every folder."""
@@ -192,6 +239,12 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.page_scripts: dict[str, list[str]] = {}  # site path -> hashes of the page's inline scripts (publish/headers.py)
         self.cached_output: dict[str, str] = {}  # src_uri -> output kept from an earlier build
         self.search_job = None  # the search index being made beside the pages (search.SearchJob)
+        self._deferred_search = None  # (job, generation) of a preview's index still being made
+        self._search_generation = 0
+        self._last_search_files = None  # the preview's last index, shown while the next is made
+        import threading
+
+        self._swap_lock = threading.Lock()  # the preview's swap, and a deferred index written after it
 
     # --- configuration -----------------------------------------------------------------------
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -218,6 +271,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             if site_dir == precious or precious.is_relative_to(site_dir):
                 raise PluginError(f"site_dir（{site_dir}）不能是或包含 {precious}，否则生成网站时会覆盖其中的内容 / "
                                   f"site_dir ({site_dir}) must not be or contain {precious}: the build replaces site_dir")
+        _list_theme_once(config)
         # the site's own stylesheets as one file named by its content; scripts under hashed names
         docs_dir = Path(config.docs_dir)
         config.extra_css, self.css_bundle, self.css_bundle_content = stylesheet_bundle(docs_dir, list(config.extra_css))
@@ -643,25 +697,71 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         if lang not in self._search_labels:
             from .search import ui_labels
 
-            self._search_labels[lang] = {"labels": ui_labels(self.renderer.strings, lang)}
+            # preview: the box looks for the note that the index is being refreshed (_build_search)
+            self._search_labels[lang] = {"labels": ui_labels(self.renderer.strings, lang), "preview": self.serving}
         return self._search_labels[lang]
 
     def _build_search(self, config: MkDocsConfig) -> None:
         """The search index (started when the pages were made, search/job.py) goes into the
         folder being built, so it is swapped in with the pages it describes; a failure fails the
-        build and the last good site stays."""
+        build and the last good site stays.
+
+        While previewing, the pages are not kept waiting for it: if Pagefind has not finished, the
+        last index is written with a note ("refreshing", which the search box reads), and the new
+        index replaces it in the served folder as soon as it is made."""
         from .search import SearchIndexError
+        from .search.index import write_files
 
         job, self.search_job = self.search_job, None
         if job is None:
+            return
+        if self.serving and not job.done():
+            self._search_generation += 1
+            if self._last_search_files is not None:
+                write_files(self._last_search_files, Path(config.site_dir))
+            marker = Path(config.site_dir) / "pagefind" / "refreshing"
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.write_text("", encoding="utf-8")
+            self._deferred_search = (job, self._search_generation)
             return
         try:
             counts = job.finish(Path(config.site_dir))
         except SearchIndexError as exc:
             raise PluginError(str(exc)) from None
+        if self.serving:
+            self._last_search_files = job.result[0]
         log.info("搜索索引：%s%s / search index: %s%s", "，".join(f"{k} {v} 条" for k, v in counts.items()),
                  "（未变，沿用）" if job.from_cache else "",
                  ", ".join(f"{k} {v} records" for k, v in counts.items()), " (unchanged, reused)" if job.from_cache else "")
+
+    def _finish_search_later(self, site_dir: Path) -> None:
+        """Write a preview's deferred index into the served folder once Pagefind is done, unless
+        a newer build has come since (its own index follows)."""
+        deferred, self._deferred_search = self._deferred_search, None
+        if deferred is None:
+            return
+        import threading
+
+        job, generation = deferred
+
+        def finish() -> None:
+            from .search import SearchIndexError
+
+            try:
+                job.wait()
+            except SearchIndexError as exc:
+                log.error("%s", exc)
+                return
+            with self._swap_lock:
+                if generation != self._search_generation or not site_dir.is_dir():
+                    return
+                from .search.index import write_files
+
+                write_files(job.result[0], site_dir)  # replaces pagefind/, the note with it
+                self._last_search_files = job.result[0]
+            log.info("搜索索引已更新 / search index refreshed")
+
+        threading.Thread(target=finish, name="search-refresh", daemon=True).start()
 
     # --- output ------------------------------------------------------------------------------
     def _publishing_rules(self, config: MkDocsConfig) -> None:
@@ -696,15 +796,18 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             if cache is not None:
                 cache.finish()
         if not (self.config.atomic_output and self.building_dir and self.final_site_dir):
+            self._finish_search_later(Path(config.site_dir))
             return
         readable_by_others(Path(self.building_dir))
         final = Path(self.final_site_dir)
         old = final.with_name(f".{final.name}.old-{os.getpid()}")
-        if final.exists():
-            os.replace(final, old)
-        os.replace(self.building_dir, final)
+        with self._swap_lock:
+            if final.exists():
+                os.replace(final, old)
+            os.replace(self.building_dir, final)
         if old.exists():
             self._keep_tree(old)
+        self._finish_search_later(final)
         config.site_dir = self.final_site_dir
         self.building_dir = None
 

@@ -31,6 +31,9 @@
   let hits = [];
   let shown = 0;
   let filtersLoaded = false;
+  // In `showcase serve` only (data-preview): the index is rewritten a moment after the pages; a
+  // file "refreshing" in the bundle says it is not there yet, and the status line says so.
+  let refreshing = Promise.resolve(false);
 
   root.hidden = false;
 
@@ -57,6 +60,9 @@
     input.focus();
     input.select();
     load().catch(() => {});
+    if (root.dataset.preview !== undefined) {
+      refreshing = fetch(bundle + "refreshing", { method: "HEAD", cache: "no-store" }).then((r) => r.ok, () => false);
+    }
   }
 
   openButton.addEventListener("click", open);
@@ -112,6 +118,7 @@
     list.replaceChildren(...items);
     status.textContent = hits.length === 0 ? labels.search_none
       : hits.length === 1 ? labels.search_result_one : labels.search_results.replace("{n}", hits.length);
+    if ((await refreshing) && id === seq) status.textContent += ` ${labels.search_refreshing}`;
     root.dispatchEvent(new CustomEvent("sc-search-results", {
       bubbles: true, detail: { query, count: hits.length, ms: performance.now() - started },
     }));

@@ -92,6 +92,23 @@ NAV: tuple[NavItem, ...] = (
 )
 
 
+_LABELS: dict[Path, tuple[tuple[int, int], object]] = {}  # file -> ((mtime, size), its labels), for `serve`
+
+
+def _read_labels(path: Path):
+    """A labels file, parsed by libyaml where PyYAML has it; read again only when it changed
+    (a preview rebuilds after every save: parsing a dozen files in Python cost 0.1 s each time)."""
+    import copy
+
+    info = path.stat()
+    stamp = (info.st_mtime_ns, info.st_size)
+    found = _LABELS.get(path)
+    if found is None or found[0] != stamp:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        found = _LABELS[path] = (stamp, yaml.load(path.read_text(encoding="utf-8"), Loader=loader))
+    return copy.deepcopy(found[1])
+
+
 class Strings:
     """UI labels from `strings.yaml` plus one file per feature in `strings/*.yaml` (search,
     statistics…), so a feature's labels live beside nothing else. A missing key or language is an
@@ -101,7 +118,7 @@ class Strings:
         self.templates_dir = path.parent  # the templates these labels belong to
         self.table: dict[str, dict[str, str]] = {}
         for source in [path, *sorted((path.parent / "strings").glob("*.yaml"))]:
-            for key, value in (yaml.safe_load(source.read_text(encoding="utf-8")) or {}).items():
+            for key, value in (_read_labels(source) or {}).items():
                 if key in self.table:
                     raise ValueError(f"{source}: label '{key}' is already defined in another strings file")
                 missing = [lang for lang in LANGS if not (isinstance(value, dict) and value.get(lang))]

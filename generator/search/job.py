@@ -53,6 +53,16 @@ class SearchJob:
             job._thread.start()
         return job
 
+    def done(self) -> bool:
+        return self._thread is None or not self._thread.is_alive()
+
+    def wait(self) -> None:
+        """Until Pagefind is done; raises SearchIndexError."""
+        if self._thread is not None:
+            self._thread.join()
+        if self.error is not None:
+            raise self.error
+
     def finish(self, site_dir: Path) -> dict[str, int]:
         """Wait for the index, write it into `site_dir/pagefind/`; the record count per language.
         Raises SearchIndexError."""
