@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import os
 import hashlib
 import json
 import shutil
@@ -57,10 +58,12 @@ def write_index(records: list[Record], site_dir: Path, timeout: float = 300.0) -
     return counts
 
 
-def index_files(documents: list[tuple[str, str, str]], timeout: float = 300.0) -> tuple[dict[str, bytes], dict[str, int]]:
+def index_files(documents: list[tuple[str, str, str]], timeout: float = 300.0,
+                background: bool = False) -> tuple[dict[str, bytes], dict[str, int]]:
     """Pagefind's bundle for `documents` ((url, language, html) each), checked, with its filter
-    files in a fixed order; and the record count per language."""
-    with _Service(binary(), timeout) as service:
+    files in a fixed order; and the record count per language. `background`: Pagefind runs at a
+    low priority (a preview's index must not slow the page being shown or the next save)."""
+    with _Service(binary(), timeout, nice=10 if background else 0) as service:
         index_id = service.call({"type": "NewIndex", "config": {"exclude_selectors": EXCLUDE_SELECTORS}})["index_id"]
         ids = [service.send({"type": "AddFile", "index_id": index_id, "url": url,
                              "file_contents": html, "file_path": None}) for url, _lang, html in documents]
@@ -76,8 +79,30 @@ def index_files(documents: list[tuple[str, str, str]], timeout: float = 300.0) -
     return files, counts
 
 
-def write_files(files: dict[str, bytes], site_dir: Path) -> None:
-    _write_files(files, site_dir / BUNDLE_DIR)
+def write_files(files: dict[str, bytes], site_dir: Path, live: bool = True) -> None:
+    """The bundle into `site_dir/pagefind/`. `live`: the folder is being served, so the bundle is
+    written beside the old one and swapped in; otherwise (a folder being built, which nobody
+    reads yet) files are written in place, and one already there with the same bytes is only
+    marked as written (os.utime; reading is cheaper than writing): folders and new files cost
+    most to make."""
+    if live:
+        _write_files(files, site_dir / BUNDLE_DIR)
+        return
+    out = site_dir / BUNDLE_DIR
+    made: set[Path] = set()
+    for name, data in files.items():
+        path = out / name
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        try:
+            same = path.stat().st_size == len(data) and path.read_bytes() == data
+        except OSError:
+            same = False
+        if same:
+            os.utime(path)
+        else:
+            path.write_bytes(data)
 
 
 def _decode_files(answer: dict) -> dict[str, bytes]:
@@ -125,8 +150,9 @@ def _write_files(files: dict[str, bytes], out: Path) -> None:
 
 
 class _Service:
-    def __init__(self, path: Path, timeout: float):
+    def __init__(self, path: Path, timeout: float, nice: int = 0):
         self.path, self.deadline = path, time.monotonic() + timeout
+        self.nice = nice
         self.timeout = timeout
         self.answers: dict[int, dict] = {}
         self.next_id = 0
@@ -141,6 +167,11 @@ class _Service:
         except OSError as exc:
             raise SearchIndexError(f"无法启动 Pagefind（{self.path}：{exc.strerror or exc}）；请运行 scripts/setup.sh",
                                    f"cannot start Pagefind ({self.path}: {exc.strerror or exc}); run scripts/setup.sh") from None
+        if self.nice:
+            try:
+                os.setpriority(os.PRIO_PROCESS, self.proc.pid, self.nice)
+            except (AttributeError, OSError):
+                pass  # not on this system: it runs at the usual priority
         threading.Thread(target=self._read, daemon=True).start()
         threading.Thread(target=self._read_stderr, daemon=True).start()
         return self

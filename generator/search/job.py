@@ -39,46 +39,51 @@ class SearchJob:
         self._thread: threading.Thread | None = None
 
     @classmethod
-    def start(cls, collection, specs, strings, cache_dir: Path | None) -> "SearchJob":
+    def start(cls, collection, specs, strings, cache_dir: Path | None, begin: bool = True) -> "SearchJob":
         """Index `specs` (PageSpecs whose `extra` is their search document, see
-        RecordBuilder.page_record) and the milestones; returns at once."""
+        RecordBuilder.page_record) and the milestones; returns at once. `begin=False`: Pagefind
+        waits for `begin()` (a preview starts it once the pages are shown, not beside them)."""
         documents = [spec.extra for spec in specs if spec.extra]
         documents += RecordBuilder(collection, strings.get).milestone_records()
         job = cls(documents, cache_dir)
         job.result = job._cached()
         if job.result is not None:
             job.from_cache = True
-        else:
-            job._thread = threading.Thread(target=job._run, name="pagefind", daemon=True)
-            job._thread.start()
+        elif begin:
+            job.begin()
         return job
 
+    def begin(self, background: bool = False) -> None:
+        """Start Pagefind (`background`: at a low priority)."""
+        self.background = background
+        if self._thread is None and self.result is None:
+            self._thread = threading.Thread(target=self._run, name="pagefind", daemon=True)
+            self._thread.start()
+
     def done(self) -> bool:
-        return self._thread is None or not self._thread.is_alive()
+        return self.result is not None or self.error is not None
 
     def wait(self) -> None:
         """Until Pagefind is done; raises SearchIndexError."""
+        self.begin()
         if self._thread is not None:
             self._thread.join()
         if self.error is not None:
             raise self.error
 
     def finish(self, site_dir: Path) -> dict[str, int]:
-        """Wait for the index, write it into `site_dir/pagefind/`; the record count per language.
-        Raises SearchIndexError."""
-        if self._thread is not None:
-            self._thread.join()
-        if self.error is not None:
-            raise self.error
+        """Wait for the index, write it into `site_dir/pagefind/` (a folder being built, not yet
+        served); the record count per language. Raises SearchIndexError."""
+        self.wait()
         assert self.result is not None
         files, counts = self.result
-        write_files(files, Path(site_dir))
+        write_files(files, Path(site_dir), live=False)
         return counts
 
     # --- internals ---------------------------------------------------------------------------
     def _run(self) -> None:
         try:
-            self.result = index_files(self.documents)
+            self.result = index_files(self.documents, background=getattr(self, "background", False))
             self._keep()
         except BaseException as exc:  # handed to finish(), in the build's thread
             self.error = exc if isinstance(exc, SearchIndexError) else SearchIndexError(
