@@ -295,6 +295,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.output_keys: dict[str, bytes] = {}  # src_uri -> key of the page's theme output
         self.page_scripts: dict[str, list[str]] = {}  # site path -> hashes of the page's inline scripts (publish/headers.py)
         self.cached_output: dict[str, str] = {}  # src_uri -> output kept from an earlier build
+        self.outputs_reused = 0
         self.search_job = None  # the search index being made beside the pages (search.SearchJob)
         self._deferred_search = None  # (job, generation) of a preview's index still being made
         self._search_generation = 0
@@ -318,7 +319,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.templates_dir = self._path(config, self.config.templates_dir)
         self.cache_dir = self._path(config, self.config.cache_dir)
         for name in ("page_cache", "output_cache"):  # one per cache folder, kept across `serve` rebuilds
-            path = self.cache_dir / "pages" / f"{name.split('_')[0]}s.marshal"
+            path = self.cache_dir / "pages" / f"{name.split('_')[0]}s.cache"
             if getattr(self, name) is None or getattr(self, name).path != path:
                 setattr(self, name, PageCache(path))
         self.project_dir = Path(config.config_file_path).parent.resolve()
@@ -356,6 +357,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
     def on_pre_build(self, config: MkDocsConfig) -> None:
         self.serve_errors = []
         self.page_scripts = {}
+        self.outputs_reused = 0
         try:
             collection, diagnostics = load_collection(self.content_dir, display_root=self.project_dir)
             media = None
@@ -623,6 +625,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         found = self.output_cache.get(key)
         if found is not None:
             self.cached_output[uri], scripts = found
+            self.outputs_reused += 1
             if scripts is not None:
                 self.page_scripts[page.file.dest_uri] = scripts
             page.meta["template"] = CACHED_TEMPLATE
@@ -700,7 +703,12 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
     @_guarded("生成页面", "making a page")
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         uri = page.file.src_uri
-        if uri in self.cached_output:
+        # the page is printed: its body is not needed again (5,000 cases: hundreds of megabytes)
+        page.content = ""
+        spec = self.specs.get(uri)
+        if spec is not None:
+            spec.html = spec.content = ""
+        if self.cached_output.pop(uri, None) is not None:
             return output
         scripts = None
         if not self.serving:  # the inline scripts the policy allows (publish/headers.py), read as the page is written
@@ -854,7 +862,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self._remove_unmade()
         if not self.serving:  # a preview is never published: no rules to work out after each save
             self._publishing_rules(config)
-        log.info("页面输出：%d 个未变，沿用 / page output: %d unchanged, reused", len(self.cached_output), len(self.cached_output))
+        log.info("页面输出：%d 个未变，沿用 / page output: %d unchanged, reused", self.outputs_reused, self.outputs_reused)
         for cache in (self.page_cache, self.output_cache):
             if cache is not None:
                 cache.finish()
@@ -875,6 +883,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.building_dir = None
 
     def on_build_error(self, error: Exception) -> None:
+        for cache in (self.page_cache, self.output_cache):
+            if cache is not None:
+                cache.abandon()
         if self.building_dir:
             self._keep_tree(Path(self.building_dir))  # half written, yet as good a start as any for the next build
             self.building_dir = None

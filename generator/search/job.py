@@ -83,7 +83,9 @@ class SearchJob:
     # --- internals ---------------------------------------------------------------------------
     def _run(self) -> None:
         try:
-            self.result = index_files(self.documents, background=getattr(self, "background", False))
+            # at a low priority, always: the pages being printed come first; Pagefind takes the
+            # other core, and both once the build only waits for it
+            self.result = index_files(self.documents, background=True)
             self._keep()
         except BaseException as exc:  # handed to finish(), in the build's thread
             self.error = exc if isinstance(exc, SearchIndexError) else SearchIndexError(

@@ -168,3 +168,42 @@ def test_an_internal_error_while_serving_is_shown_in_the_banner_and_the_preview_
             case_file.write_text(good.replace("  zh: 华阳人民坊\n", f"  zh: 华阳人民坊（{stage}已恢复）\n", 1), encoding="utf-8")
             assert wait_for(lambda: (html := fetch(url) or "") and f"（{stage}已恢复）" in html and not _banner(html), 30), \
                 f"{stage}: a good save after the internal error did not clear the banner"
+
+
+def test_an_edit_reaches_every_page_that_shows_it_and_then_search(tmp_path):
+    """Issue 17: the preview remakes only the pages an edit touches, so every page that shows the
+    edited case must change with it: its own page in both languages, the case list, its district,
+    the pages of cases that list it as related, the map page's place list; and a moment later the
+    search index (until then the box says it is being refreshed). Checks that the change appears,
+    not how fast (benchmarks/serve_bench.py times it)."""
+    import json
+
+    content = copy_content(tmp_path)
+    case_file = content / "excellent" / "changning-ningjuli.yaml"
+    text = case_file.read_text(encoding="utf-8")
+    edited = re.sub(r"^(title:\s*\n\s+zh:\s*)(.+)$", r"\1宁聚里预览改名", text, count=1, flags=re.M)
+    edited = re.sub(r"^(\s+en:\s*)(.+)$", r"\1Ningjuli Preview Renamed", edited, count=1, flags=re.M)
+    assert edited != text and "Ningjuli Preview Renamed" in edited
+    with showcase_serve(content, tmp_path / "cache") as base:
+        own = f"{base}cases/changning-ningjuli/"
+        assert wait_for(lambda: fetch(own), 60), "mkdocs serve did not come up"
+        pages = [f"{base}cases/", f"{base}districts/changning/", f"{base}map/", f"{base}en/cases/"]
+        related = [f"{base}cases/{other.stem}/" for other in (content / "excellent").glob("*.yaml")
+                   if 'href="../changning-ningjuli/"' in (fetch(f"{base}cases/{other.stem}/") or "")]
+        assert related, "no case page lists the edited case as related: the test would prove nothing"
+        # the first index follows the first pages (the preview shows them without waiting for it)
+        entry = wait_for(lambda: fetch(f"{base}pagefind/pagefind-entry.json"), 120)
+        assert entry, "the preview never got a search index"
+        case_file.write_text(edited, encoding="utf-8")
+        assert wait_for(lambda: "宁聚里预览改名" in (fetch(own) or ""), 60), "the edit never reached the served page"
+        assert wait_for(lambda: "Ningjuli Preview Renamed" in (fetch(f"{base}en/cases/changning-ningjuli/") or ""), 30)
+        for url in pages + related:
+            page = fetch(url) or ""
+            expected = "Ningjuli Preview Renamed" if "/en/" in url else "宁聚里预览改名"
+            assert expected in page, f"{url} still shows the old title"
+        # the search index follows: a new bundle without the note, which finds the new title
+        assert wait_for(lambda: fetch(f"{base}pagefind/pagefind-entry.json") not in (None, entry), 120), \
+            "the search index was never refreshed"
+        assert wait_for(lambda: fetch(f"{base}pagefind/refreshing") is None, 30)
+        languages = json.loads(fetch(f"{base}pagefind/pagefind-entry.json"))["languages"]
+        assert set(languages) == {"zh", "en"}
