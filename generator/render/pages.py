@@ -153,6 +153,7 @@ def _render_job(renderer: "PageRenderer", annotate, job: PageJob) -> tuple:
     extra = None
     if annotate is not None:
         extra = annotate(renderer._spec(job, None, (html, toc, content, sections, None)))
+        html = None  # what it was needed for is made: not sent back, not kept (memory at 5,000 cases)
     return html, toc, content, sections, extra
 
 
@@ -207,7 +208,8 @@ class PageRenderer:
         """Every page of the site, in both languages. `cache` (render/cache.py PageCache) gives
         back pages whose inputs have not changed since they were cached; `annotate(spec)` makes
         something more of each page (the plugin: its search record), kept in `spec.extra` and
-        cached with it; `workers` > 1 renders the pages not in the cache in that many forked
+        cached with it, and then the body as written is not kept (`spec.html` is empty; `content`
+        is what the site prints); `workers` > 1 renders the pages not in the cache in that many forked
         processes (never while serving: the preview server runs threads); `code_digest` stands
         for the code that makes pages (the generator's own files)."""
         jobs = self.jobs()
@@ -417,7 +419,7 @@ class PageRenderer:
         html, toc, content, sections, extra = value
         # Every page gets a meta description in its own language (else Material falls back to the
         # Chinese site_description of mkdocs.yml on English pages).
-        return PageSpec(route=job.route, lang=job.lang, title=job.title, html=html, toc=[tuple(t) for t in toc],
+        return PageSpec(route=job.route, lang=job.lang, title=job.title, html=html or "", toc=[tuple(t) for t in toc],
                         description=job.description or self.strings.get("site_tagline", job.lang), hide=job.hide,
                         kind=job.kind, entry=job.context.get(_ENTRY.get(job.kind, "")),
                         content=content, sections=sections, key=key, extra=extra)
