@@ -166,10 +166,14 @@ def entry_files(root: Path) -> Iterator[tuple[str, Path]]:
 
 
 def load_collection(root: Path, display_root: Path | None = None,
-                    keep_partial: bool = False) -> tuple[Collection | None, Diagnostics]:
+                    keep_partial: bool = False, memo: dict | None = None) -> tuple[Collection | None, Diagnostics]:
     """Read and check the whole content folder. Returns the Collection only when there is no error
     (with `keep_partial`, also then: the valid entries, for checks that look further);
-    every error and warning found comes back at once."""
+    every error and warning found comes back at once.
+
+    `memo` (the preview keeps one between rebuilds): each entry file read and validated, by its
+    bytes; a file whose bytes are unchanged is not parsed again (1,000 cases: 1.5 s a save).
+    The checks across files run every time."""
     root = root.resolve()
     shown_root = display_root.resolve() if display_root else root.parent
     diagnostics = Diagnostics()
@@ -186,16 +190,16 @@ def load_collection(root: Path, display_root: Path | None = None,
     id_files: dict[tuple[str, str], SourceFile] = {}
     read: list[tuple[str, SourceFile]] = []  # every file that parsed, valid or not
     unusable: set[tuple[str, str]] = set()  # (kind, id) of entries that failed: no follow-on errors for them
+    seen: set = set()
     for kind, path in entry_files(root):
         with working_on(display_path(path, shown_root)):  # an internal error names the file
-            source, problems = read_yaml(path, shown_root)
+            source, problems, entry, entry_problems = _read_entry(kind, path, shown_root, memo, seen)
             diagnostics.extend(problems)
             if source is None:
                 unusable.add((kind, path.stem))
                 continue
             read.append((kind, source))
-            entry, problems = validate_entry(source, ENTRY_KINDS[kind])
-        diagnostics.extend(problems)
+        diagnostics.extend(entry_problems)
         if entry is None:
             raw_id = source.data.get("id") if isinstance(source.data, dict) else None
             unusable.update({(kind, path.stem), (kind, str(raw_id))})
@@ -216,6 +220,9 @@ def load_collection(root: Path, display_root: Path | None = None,
                                     f"文件名与编号“{entry.id}”不一致", f"the file name differs from the id '{entry.id}'",
                                     Bilingual(f"建议把文件改名为 {entry.id}{path.suffix}", f"consider renaming the file to {entry.id}{path.suffix}")))
 
+    if memo is not None:  # files gone since: forgotten
+        for key in [key for key in memo if key not in seen]:
+            del memo[key]
     _check_links(collection, diagnostics, documents_ok, unusable)
     _check_exhibitions(collection, diagnostics, unusable)
     _check_media(root, read, diagnostics)
@@ -225,6 +232,28 @@ def load_collection(root: Path, display_root: Path | None = None,
     if diagnostics.has_errors() and not keep_partial:
         return None, diagnostics
     return collection, diagnostics
+
+
+def _read_entry(kind: str, path: Path, shown_root: Path, memo: dict | None, seen: set) -> tuple:
+    """(source, reading problems, entry, validation problems) of one entry file; from `memo`
+    when the file holds the same bytes as when it was last read."""
+    raw = None
+    key = (kind, str(path), str(shown_root))
+    if memo is not None:
+        seen.add(key)
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            raw = None
+        found = memo.get(key)
+        if found is not None and raw is not None and found[0] == raw:
+            return found[1]
+    source, problems = read_yaml(path, shown_root)
+    entry, entry_problems = validate_entry(source, ENTRY_KINDS[kind]) if source is not None else (None, [])
+    result = (source, problems, entry, entry_problems)
+    if memo is not None and raw is not None:
+        memo[key] = (raw, result)
+    return result
 
 
 def _load_documents(root: Path, shown_root: Path, collection: Collection, diagnostics: Diagnostics) -> bool:

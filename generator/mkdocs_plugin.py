@@ -297,6 +297,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.cached_output: dict[str, str] = {}  # src_uri -> output kept from an earlier build
         self.outputs_reused = 0
         self.search_job = None  # the search index being made beside the pages (search.SearchJob)
+        self._entries: dict = {}  # entry files read and validated, by their bytes (the preview's, collection.load_collection)
         self._deferred_search = None  # (job, generation) of a preview's index still being made
         self._search_generation = 0
         self._last_search_files = None  # the preview's last index, shown while the next is made
@@ -359,7 +360,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.page_scripts = {}
         self.outputs_reused = 0
         try:
-            collection, diagnostics = load_collection(self.content_dir, display_root=self.project_dir)
+            collection, diagnostics = load_collection(self.content_dir, display_root=self.project_dir,
+                                                      memo=self._entries if self.serving else None)
             media = None
             if collection is not None:
                 media = publish_media(collection, self.cache_dir, diagnostics, progress=terminal_progress("图片 / images"))
