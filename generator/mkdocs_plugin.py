@@ -43,7 +43,7 @@ from .guard import debugging, file_of, internal_error, working_on
 from .media import publish_media, terminal_progress
 from .render.assets import AssetVersions, stylesheet_bundle
 from .render.cache import PageCache
-from .render.fingerprint import files_digest
+from .render.fingerprint import digest_of, files_digest
 from .render.pages import PageRenderer, PageSpec, Strings
 
 log = logging.getLogger("mkdocs.plugins.showcase")
@@ -526,19 +526,13 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         """What the theme's output of every page depends on besides the page itself: the code,
         the theme and its overrides, mkdocs.yml, the site's address, the assets' names and the
         navigation. A page whose own key and this are unchanged is printed as it was."""
-        import hashlib
         from importlib.metadata import version
 
-        h = hashlib.blake2b(digest_size=16)
         custom = config.theme.custom_dir
-        parts = [self.code_digest, files_digest(Path(custom)) if custom else b"", version("mkdocs-material"), version("mkdocs"),
+        return digest_of(self.code_digest, files_digest(Path(custom)) if custom else b"", version("mkdocs-material"), version("mkdocs"),
                  Path(config.config_file_path).read_bytes(), config.site_url or "", str(self.css_bundle),
                  self.asset_versions.digest(), repr(config.extra), repr(config.nav), str(self.serving),
-                 repr([(spec.src_uri, spec.title) for spec in self.specs.values() if spec.route.count("/") <= 1])]
-        for part in parts:
-            data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass")
-            h.update(b"%d:" % len(data) + data)
-        return h.digest()
+                 repr([(spec.src_uri, spec.title) for spec in self.specs.values() if spec.route.count("/") <= 1]))
 
     @_guarded("列出网站文件", "listing the site's files")
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -619,10 +613,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.cached_output.pop(uri, None)
         if spec.key is None or self.output_cache is None:
             return
-        import hashlib
-
-        errors = "\n".join(d.format(spec.lang) for d in self.serve_errors)
-        key = hashlib.blake2b(self.site_digest + spec.key + errors.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        errors = [d.format(spec.lang) for d in self.serve_errors]
+        key = digest_of(self.site_digest, spec.key, errors)
         self.output_keys[uri] = key
         found = self.output_cache.get(key)
         if found is not None:

@@ -33,6 +33,12 @@ def _hash():
     return hashlib.blake2b(digest_size=16)
 
 
+def digest_of(*values) -> bytes:
+    """One digest of plain values (bytes, strings, numbers, lists, dicts…), each kept apart from
+    the next: the keys made outside a page's context (the theme's output, the search bundle)."""
+    return Fingerprinter().digest_many(*values)
+
+
 def files_digest(*roots: Path, suffixes: tuple[str, ...] | None = None) -> bytes:
     """One digest of every file under `roots` (names and bytes, in a fixed order); caches and
     compiled files (__pycache__, .pyc) are left out. A missing root counts as empty."""

@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from .. import browse, exhibitions, urls
-from ..collection import Collection
+from ..collection import ENTRY_KINDS, Collection
 from ..content.models import LANGS, Lang, PartialDate, SourceRef, Text
 from ..media import PublishedMedia
 from . import charts
@@ -431,9 +431,7 @@ class PageRenderer:
         from .fingerprint import Fingerprinter, Unfingerprintable, files_digest
 
         c = self.collection
-        owners = {id(entry): (kind, entry_id) for kind in ("excellent", "competition", "milestones", "pages", "statistics",
-                                                              "exhibitions", "documents")
-                  for entry_id, entry in c.table(kind).items()}
+        owners = {id(entry): (kind, entry_id) for kind in (*ENTRY_KINDS, "documents") for entry_id, entry in c.table(kind).items()}
         published: dict[tuple[str, str], list] = {}
         for (kind, entry_id, name), item in sorted(self.media.items.items(), key=lambda pair: pair[0]):
             published.setdefault((kind, entry_id), []).append((name, item))
@@ -450,8 +448,7 @@ class PageRenderer:
                 parts = [shared, job.template, job.route, job.lang, job.title, job.description, job.hide, job.context]
                 if job.whole_collection:
                     if whole is None:
-                        whole = digests.digest([list(c.table(kind).values()) for kind in
-                                                ("excellent", "competition", "milestones", "pages", "statistics", "exhibitions")])
+                        whole = digests.digest([list(c.table(kind).values()) for kind in ENTRY_KINDS])
                     parts.append(whole)
                 keys.append(digests.digest_many(*parts))
             except Unfingerprintable:

@@ -25,15 +25,8 @@ from .records import KINDS, Record, RecordBuilder, dictionary_words
 
 WORDS_FILE = Path(__file__).with_name("words.txt")
 
-__all__ = ["BUNDLE_DIR", "KINDS", "Record", "RecordBuilder", "SearchIndexError", "SearchJob", "WORDS_FILE", "build_search",
+__all__ = ["BUNDLE_DIR", "KINDS", "Record", "RecordBuilder", "SearchIndexError", "SearchJob", "WORDS_FILE",
            "dictionary_words", "ui_labels", "write_index"]
-
-
-def build_search(collection, pages, strings, site_dir: Path, timeout: float = 300.0) -> dict:
-    """Index `pages` (the renderer's PageSpecs) and the collection's milestones into
-    `site_dir/pagefind/`. Returns a summary ({lang: records}); raises SearchIndexError."""
-    records = RecordBuilder(collection, strings.get).records(pages)
-    return write_index(records, Path(site_dir), timeout=timeout)
 
 
 def ui_labels(strings, lang: str) -> dict[str, str]:

@@ -9,7 +9,6 @@ from there, byte for byte what Pagefind would make again.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import sys
@@ -27,12 +26,9 @@ class SearchJob:
     def __init__(self, documents: list[tuple[str, str, str]], cache_dir: Path | None):
         self.documents = documents
         self.cache_dir = cache_dir
-        h = hashlib.blake2b(digest_size=16)
-        for url, lang, html in documents:
-            for part in (url, lang, html):
-                data = part.encode("utf-8", "surrogatepass")
-                h.update(b"%d:" % len(data) + data)
-        self.key = h.hexdigest()
+        from ..render.fingerprint import digest_of
+
+        self.key = digest_of(documents).hex()
         self.result: tuple[dict[str, bytes], dict[str, int]] | None = None
         self.error: BaseException | None = None
         self.from_cache = False
