@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from pydantic import BaseModel
 
 from .content.models import (
-    LANGS, PLAN_COLUMNS, Case, CompetitionSite, Document, DocumentList, Entry, Exhibition, Media, Milestone, Page,
-    PlanTable, Text,
+    LANGS, PLAN_COLUMNS, Case, CompetitionSite, Document, DocumentList, Entry, Exhibition, GlossaryTerm, Media,
+    Milestone, Page, PlanTable, Text,
 )
 from .content.reference import Reference, reference
 from .content.validate import validate_entry
@@ -34,6 +34,7 @@ ENTRY_KINDS: dict[str, type[Entry]] = {
     "pages": Page,
     "statistics": PlanTable,
     "exhibitions": Exhibition,
+    "glossary": GlossaryTerm,
 }
 DOCUMENTS_FILE = "documents.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -66,6 +67,7 @@ class Collection:
     pages: dict[str, Page] = field(default_factory=dict)
     plans: dict[str, PlanTable] = field(default_factory=dict)
     exhibitions: dict[str, Exhibition] = field(default_factory=dict)
+    glossary: dict[str, GlossaryTerm] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict)
     sources: dict[tuple[str, str], SourceFile] = field(default_factory=dict)  # (kind, id) -> file
     # derived
@@ -93,6 +95,10 @@ class Collection:
         """The exhibitions that include an entry, for the "shown in" note on its page."""
         return [e for e in self.exhibitions_sorted()
                 if any(item.ref == (kind, entry_id) for room in e.rooms for item in room.items)]
+
+    def glossary_sorted(self) -> list[GlossaryTerm]:
+        """In the order the glossary page shows them (`order`, then id)."""
+        return sorted(self.glossary.values(), key=lambda t: (t.order, t.id))
 
     def plans_sorted(self) -> list[PlanTable]:
         return sorted(self.plans.values(), key=lambda p: p.year)
@@ -126,7 +132,7 @@ class Collection:
         """The entries of one kind, by id ("documents" included)."""
         return {"excellent": self.cases, "competition": self.sites, "milestones": self.milestones,
                 "pages": self.pages, "statistics": self.plans, "documents": self.documents,
-                "exhibitions": self.exhibitions}[kind]
+                "exhibitions": self.exhibitions, "glossary": self.glossary}[kind]
 
     def entry(self, kind: str, entry_id: str) -> BaseModel | None:
         return self.table(kind).get(entry_id)
@@ -225,6 +231,7 @@ def load_collection(root: Path, display_root: Path | None = None,
             del memo[key]
     _check_links(collection, diagnostics, documents_ok, unusable)
     _check_exhibitions(collection, diagnostics, unusable)
+    _check_glossary(collection, diagnostics, unusable)
     _check_media(root, read, diagnostics)
     _check_plans(collection, diagnostics)
     _warn_unread_yaml(root, shown_root, diagnostics)
@@ -326,6 +333,52 @@ def _check_exhibitions(collection: Collection, diagnostics: Diagnostics, unusabl
                         diagnostics.add(_unknown_media(source, loc, ref, own))
                 elif ref not in collection.table(kind) and (kind, ref) not in unusable:
                     diagnostics.add(_unknown_ref(source, loc, ref, list(collection.table(kind)), *nouns[kind]))
+
+
+def _check_glossary(collection: Collection, diagnostics: Diagnostics, unusable: set[tuple[str, str]]) -> None:
+    """Related terms and illustrating entries must exist; no spelling may name two terms (a page
+    could not tell which one a word means, nor search which definition to show first)."""
+    owner: dict[str, tuple[str, str]] = {}  # folded spelling -> (term id, spelling as written)
+    for term in collection.glossary_sorted():
+        source = collection.sources[("glossary", term.id)]
+        for field_name, kind, noun_zh, noun_en in (("related", "glossary", "词语", "glossary term"),
+                                                   ("cases", "excellent", "案例", "case"),
+                                                   ("sites", "competition", "“人民坊”点位", "competition site")):
+            for index, ref in enumerate(getattr(term, field_name)):
+                if ref == term.id and kind == "glossary":
+                    diagnostics.add(error("related_to_itself", source.display, source.line_for((field_name, index)),
+                                          format_path((field_name, index)), "相关词语不能是这个词语本身",
+                                          "a term cannot be related to itself",
+                                          Bilingual(f"删去 {ref} 这一行", f"remove the line {ref}")))
+                elif ref not in collection.table(kind) and (kind, ref) not in unusable:
+                    diagnostics.add(_unknown_ref(source, (field_name, index), ref, list(collection.table(kind)), noun_zh, noun_en))
+        for loc, name in _term_names(term):
+            folded = fold_term(name)
+            first = owner.setdefault(folded, (term.id, name))
+            if first[0] != term.id:
+                other = collection.sources[("glossary", first[0])]
+                diagnostics.add(error("term_name_taken", source.display, source.line_for(loc), format_path(loc),
+                                      f"写法“{name}”已是词语“{first[0]}”（{other.display}）的写法",
+                                      f"the spelling '{name}' already names the term '{first[0]}' ({other.display})",
+                                      Bilingual("一个写法只能指一个词语：删去其中一处，或写得更具体",
+                                                "a spelling may name only one term: remove one, or make it more specific")))
+
+
+def _term_names(term: GlossaryTerm) -> Iterator[tuple[tuple, str]]:
+    yield ("term", "zh"), term.term.zh
+    if term.term.en:
+        yield ("term", "en"), term.term.en
+    for lang in LANGS:
+        for index, name in enumerate(getattr(term.aliases, lang)):
+            yield ("aliases", lang, index), name
+
+
+def fold_term(name: str) -> str:
+    """A spelling as a reader's query is compared with it: without quotation marks and spaces,
+    Latin letters in lower case (search.js folds queries the same way)."""
+    import re
+
+    return re.sub(r"[\s\"'“”‘’「」『』《》]+", "", name).casefold()
 
 
 def _unknown_media(source: SourceFile, loc: tuple, name: str, own: list[str]) -> Diagnostic:

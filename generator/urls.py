@@ -23,6 +23,7 @@ DISTRICTS = "districts/"
 SERVICES = "services/"
 DOWNLOADS = "downloads/"
 EXHIBITIONS = "exhibitions/"
+GLOSSARY = "glossary/"
 
 
 def exhibition(entry_id: str) -> str:
@@ -37,6 +38,11 @@ def exhibition_room(entry_id: str, number: int) -> str:
 def exhibition_guide(entry_id: str) -> str:
     """The printable gallery guide."""
     return f"{EXHIBITIONS}{entry_id}/guide/"
+
+
+def glossary_term(term_id: str) -> str:
+    """A term's definition: its anchor on the glossary page (the route with a fragment)."""
+    return f"{GLOSSARY}#{term_id}"
 
 
 def district(key: str) -> str:

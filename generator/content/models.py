@@ -390,6 +390,50 @@ class Page(Entry):
     body: Text
 
 
+# --- the glossary ------------------------------------------------------------------------------
+
+class TermNames(Strict):
+    """Other spellings of a term that readers write or search for, per language."""
+
+    zh: list[Annotated[str, Field(min_length=1, max_length=40)]] = []
+    en: list[Annotated[str, Field(min_length=1, max_length=60)]] = []
+
+
+class GlossaryTerm(Entry):
+    """A word of the programme (人民坊, 一图三会…), defined in the words of the document that
+    defines it. Pages link the term's first use to its definition; search shows the definition
+    first when a reader searches the term. `short` is one sentence: the tooltip and the search
+    excerpt; `definition` is Markdown, quoted; `related` are other terms' ids; `cases` and `sites`
+    the entries that illustrate it."""
+
+    term: Text
+    aliases: TermNames = TermNames()
+    short: Text
+    definition: Text
+    related: list[Slug] = []
+    cases: list[Slug] = []
+    sites: list[Slug] = []
+    order: int = Field(default=100, ge=0, le=9999)  # place on the glossary page (then by id)
+
+    @field_validator("term")
+    @classmethod
+    def _term_is_a_name(cls, value: Text) -> Text:
+        for text in (value.zh, value.en or ""):
+            if len(text) > 60 or "\n" in text:
+                raise PydanticCustomError("term_name", "a term is a name: one line of at most 60 characters")
+        return value
+
+    def names(self, lang: Lang | None = None) -> list[str]:
+        """Every spelling of the term (in `lang`, or in both languages), the term itself first."""
+        out: list[str] = []
+        for code in ((lang,) if lang else LANGS):
+            own = self.term.zh if code == "zh" else self.term.en
+            for name in ([own] if own else []) + list(getattr(self.aliases, code)):
+                if name not in out:
+                    out.append(name)
+        return out
+
+
 # --- exhibitions -----------------------------------------------------------------------------
 
 class ExhibitItem(Strict):
