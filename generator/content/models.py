@@ -395,8 +395,8 @@ class Page(Entry):
 class TermNames(Strict):
     """Other spellings of a term that readers write or search for, per language."""
 
-    zh: list[Annotated[str, Field(min_length=1, max_length=40)]] = []
-    en: list[Annotated[str, Field(min_length=1, max_length=60)]] = []
+    zh: list[str] = []
+    en: list[str] = []
 
 
 class GlossaryTerm(Entry):
@@ -415,21 +415,13 @@ class GlossaryTerm(Entry):
     sites: list[Slug] = []
     order: int = Field(default=100, ge=0, le=9999)  # place on the glossary page (then by id)
 
-    @field_validator("term")
-    @classmethod
-    def _term_is_a_name(cls, value: Text) -> Text:
-        for text in (value.zh, value.en or ""):
-            if len(text) > 60 or "\n" in text:
-                raise PydanticCustomError("term_name", "a term is a name: one line of at most 60 characters")
-        return value
-
     def names(self, lang: Lang | None = None) -> list[str]:
         """Every spelling of the term (in `lang`, or in both languages), the term itself first."""
         out: list[str] = []
         for code in ((lang,) if lang else LANGS):
             own = self.term.zh if code == "zh" else self.term.en
             for name in ([own] if own else []) + list(getattr(self.aliases, code)):
-                if name not in out:
+                if name and name not in out:
                     out.append(name)
         return out
 

@@ -161,9 +161,6 @@ def _diagnostic(source: SourceFile, model: type[BaseModel], err: dict) -> Diagno
         "exhibit_item": ("每个展品只写一项：case（案例）、site（人民坊点位）、milestone（大事记）或 media（本展览的图片）",
                          "an item shows exactly one of case, site, milestone or media",
                          Bilingual("例如 - case: changning-ningjuli 或 - media: 展厅全景.jpg", "e.g. - case: changning-ningjuli or - media: hall.jpg")),
-        "term_name": ("词语是一个名称：一行，不超过 60 个字", "a term is a name: one line of at most 60 characters",
-                      Bilingual("较长的说明写在 short（一句话解释）或 definition（定义原文）里",
-                                "put longer wording in short (one sentence) or definition (the quoted definition)")),
         "pair_kind": ("pair 只用于改造前/改造后照片（kind: before 或 after）", "pair is only for before/after photos (kind: before or after)",
                       Bilingual("两张照片写同一个 pair，例如 pair: dining-room", "give both photos the same pair, e.g. pair: dining-room")),
     }

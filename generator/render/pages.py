@@ -88,6 +88,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("nav_statistics", urls.STATISTICS),
     NavItem("nav_map", urls.MAP),
     NavItem("nav_downloads", urls.DOWNLOADS),  # only when the build makes downloads
+    NavItem("nav_glossary", urls.GLOSSARY),
     NavItem("nav_about", urls.page("about")),
 )
 
@@ -267,6 +268,8 @@ class PageRenderer:
                                     whole_collection=True,  # c.total_mismatches
                                     plans=c.plans_sorted(), **charts.statistics_context(c, self.strings, lang)))
             pages += self._exhibition_pages(lang)
+            if c.glossary:
+                pages.append(self._glossary_page(lang))
             if self.downloads is not None:
                 pages.append(self._downloads_page(lang))
             for page in sorted(c.pages.values(), key=lambda p: p.id):
@@ -353,6 +356,36 @@ class PageRenderer:
                                     stop_image=stop_image(exhibition.id)))
         return pages
 
+    def _glossary_page(self, lang: Lang) -> PageJob:
+        c = self.collection
+        terms = c.glossary_sorted()
+        examples = {t.id: [("glossary_cases", [(urls.case(x), c.cases[x].title) for x in t.cases if x in c.cases]),
+                           ("glossary_sites", [(urls.site(x), c.sites[x].name) for x in t.sites if x in c.sites])]
+                    for t in terms}
+        return self._page("glossary.html", urls.GLOSSARY, lang, self.strings.get("nav_glossary", lang),
+                          description=self.strings.get("glossary_description", lang), terms=terms,
+                          related_terms={t.id: [c.glossary[r] for r in t.related if r in c.glossary] for t in terms},
+                          examples_of=examples)
+
+    @functools.cache
+    def _term_linker(self, lang: Lang):
+        from .terms import TermLinker, terms_for
+
+        return TermLinker(terms_for(self.collection.glossary_sorted(), lang), more=self.strings.get("term_tip_more", lang))
+
+    def _link_terms(self, html: str, route: str, lang: Lang) -> str:
+        """The first use of each glossary term linked to its definition (render/terms.py), and
+        the script of its tooltip where there is one."""
+        if not self.collection.glossary:
+            return html
+        current, glossary = urls.page_url(route, lang), urls.page_url(urls.GLOSSARY, lang)
+        base = "" if current == glossary else urls.relative(glossary, current)
+        html, linked = self._term_linker(lang).link(html, lambda term_id: f"{base}#{term_id}")
+        if linked:
+            path, query = self.asset_versions.address("javascripts/terms.js")
+            html += f'<script src="{escape(urls.relative(path, current) + query)}" defer></script>'
+        return html
+
     def _downloads_page(self, lang: Lang) -> PageJob:
         from ..export import content_date
         from ..export.formats import BY_KEY
@@ -412,7 +445,7 @@ class PageRenderer:
         html = self.env.get_template(job.template).render(lang=job.lang, route=job.route, title=job.title, c=self.collection,
                                                           ref=self.collection.reference, **helpers, **job.context)
         toc = [(int(level), anchor, _TAGS.sub("", text).strip()) for level, anchor, text in _ANCHOR.findall(html)]
-        content, sections = page_content(html, job.title, job.lang, toc)
+        content, sections = page_content(self._link_terms(html, job.route, job.lang), job.title, job.lang, toc)
         return html, toc, content, sections
 
     def _spec(self, job: PageJob, key: bytes | None, value: tuple) -> PageSpec:
@@ -439,7 +472,9 @@ class PageRenderer:
                                 constants=(self, self.media, self.collection, self.collection.reference, self.strings,
                                            self.asset_versions, self.maps))
         templates = files_digest(self.strings.templates_dir)
+        # every page links the glossary's terms (render/terms.py): its terms are part of every page
         shared = digests.digest_many(code_digest, templates, self.asset_versions.digest(), list(c.documents.values()),
+                                     c.glossary_sorted(),
                                      self.downloads, self.maps.providers if self.maps is not None else None)
         whole = None
         keys: list[bytes | None] = []

@@ -43,6 +43,7 @@ PAGES = [
     "exhibitions/2024-excellent-cases/guide/",
     "exhibitions/2024-excellent-cases/1/",
     "downloads/",
+    "glossary/",
     "about/",
 ]
 NOT_FOUND = {"zh": "404.html", "en": "en/404.html"}  # served for a missing address in each half (deploy/nginx.conf)

@@ -26,7 +26,7 @@ SITE_NAME = {"zh": "上海“15分钟社区生活圈”优秀案例展", "en": "
 KINDS = ["", "cases/", "cases/changning-ningjuli/", "competition/", "competition/2024-04-huayang/", "retrospective/",
          "statistics/", "map/", "districts/", "districts/changning/", "services/", "exhibitions/",
          "exhibitions/ten-year-retrospective/", "exhibitions/ten-year-retrospective/1/",
-         "exhibitions/ten-year-retrospective/guide/", "downloads/", "about/"]
+         "exhibitions/ten-year-retrospective/guide/", "downloads/", "glossary/", "about/"]
 PAGES = [prefix + kind for prefix in ("", "en/") for kind in KINDS]
 # where the mode's measurements are taken (a sample: each page costs a few seconds)
 SAMPLED = ["cases/changning-ningjuli/", "en/retrospective/", "", "en/cases/", "statistics/",

@@ -103,6 +103,11 @@ SKELETONS: dict[str, dict] = {
         "media": [_media("cover.jpg"), _media("model.jpg", kind="model")],
         "sources": [{"document": "hostile-doc", "section": WORDS}],
     },
+    "glossary/hostile-term.yaml": {
+        "id": "hostile-term", "term": TEXT, "aliases": {"zh": [WORDS], "en": [WORDS]}, "short": TEXT,
+        "definition": MARKDOWN, "cases": ["hostile-case"], "sites": ["hostile-site"],
+        "sources": [{"document": "hostile-doc", "section": WORDS}],
+    },
 }
 # the image files each skeleton names (written by the test as small JPEGs)
 MEDIA_FILES = {

@@ -18,7 +18,7 @@ from .strategies import SKELETONS, Content, Hole, every_hole, holes, token
 
 # Plain `str` fields of the models: shown text (a hole of kind "words"), or names of things
 # (files, addresses on the web, ids) that are checked as such and never shown as prose.
-SHOWN_STRINGS = {"SourceRef.section", "Document.number"}
+SHOWN_STRINGS = {"SourceRef.section", "Document.number", "TermNames.zh", "TermNames.en"}  # a glossary term's other spellings
 NOT_PROSE = {"Media.file", "Media.url", "Media.poster", "ExhibitItem.media", "Exhibition.cover"}
 
 
@@ -98,6 +98,8 @@ def test_every_plain_string_field_is_known_to_be_shown_text_or_a_name():
 def _owner(model: type[BaseModel], path: tuple) -> str:
     """"SourceRef.section" for ("sources", "[]", "section") of a Case."""
     current = model
+    while path and path[-1] == "[]":  # a list of strings: the list's own field
+        path = path[:-1]
     for part in path[:-1]:
         if part == "[]":
             continue
@@ -121,6 +123,7 @@ NOT_ON_PAGES = {
     ("exhibitions/hostile-exhibition.yaml", "media[1].credit"),  # an exhibition's own images: in the JSON export only
     ("exhibitions/hostile-exhibition.yaml", "media[2].credit"),
     ("milestones/hostile-milestone.yaml", "sources[1].section"),  # the timeline lists `documents`, not `sources`
+    ("glossary/hostile-term.yaml", "aliases.en[1]"),  # English spellings: on the English glossary page (checked on Chinese pages here)
 }
 IN_JSON_EXPORT = {"documents.yaml", "excellent", "competition", "milestones", "exhibitions"}
 

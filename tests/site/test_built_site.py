@@ -26,6 +26,7 @@ def expected_routes(collection) -> list[str]:
     routes += [urls.case(i) for i in collection.cases] + [urls.site(i) for i in collection.sites]
     routes += [urls.page(i) for i in collection.pages if i != "home"]
     routes += [urls.EXHIBITIONS]
+    routes += [urls.GLOSSARY] if collection.glossary else []
     for exhibition in collection.exhibitions.values():
         routes += [urls.exhibition(exhibition.id), urls.exhibition_guide(exhibition.id)]
         routes += [urls.exhibition_room(exhibition.id, n) for n in range(1, len(exhibition.rooms) + 1)]

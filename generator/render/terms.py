@@ -1,0 +1,153 @@
+"""Glossary terms explained where they appear.
+
+On every page, the first use of each glossary term in running text (a paragraph, list item,
+quotation or caption) becomes a link to its definition on the glossary page, with the term's
+one-sentence explanation beside it as a tooltip:
+
+    <span class="sc-term"><a class="sc-term__link" href="../glossary/#renminfang"
+      aria-describedby="sc-tip-renminfang">人民坊</a><span class="sc-term__tip" role="tooltip"
+      id="sc-tip-renminfang" hidden>集中布局…</span></span>
+
+Without JavaScript it is a plain link (the tooltip stays hidden; a screen reader still reads it
+as the link's description). assets/javascripts/terms.js shows it on hover, on keyboard focus and
+on a first tap (a second tap follows the link), and Esc hides it (WCAG 1.4.13).
+
+Never inside a heading, a link, a button, a form, code, a card or figure list, the site's
+chrome, nor inside the term's own definition (`data-sc-term-own="<id>"` on the glossary page).
+
+The page's HTML is our own template output (entry text in it is escaped or sanitised already):
+this walks it tag by tag, only ever inserting markup between tags, and the words it wraps are
+matched in their escaped form, so nothing an entry says can open or close an element here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from ..content.models import Lang
+
+# Elements whose text is running text: a term's first use there is linked.
+_RUNNING = frozenset({"p", "li", "blockquote", "figcaption", "dd"})
+# Elements inside which nothing is linked.
+_NEVER = frozenset({"a", "h1", "h2", "h3", "h4", "h5", "h6", "button", "label", "select", "option", "textarea",
+                    "code", "pre", "kbd", "samp", "script", "style", "svg", "math", "nav", "form", "dialog", "summary",
+                    "dt", "th", "title", "template", "time", "abbr", "dfn", "cite", "noscript", "header", "footer"})
+# Our own blocks that are lists, labels or chrome rather than prose (by class name prefix).
+_NEVER_CLASS = re.compile(r'\bclass="[^"]*\b(?:sc-card|sc-chip|sc-kicker|sc-facts|sc-sources|sc-search|sc-map|sc-places'
+                          r'|sc-tile|sc-cards|sc-read-aloud|sc-filter|sc-exhibition-card|sc-lightbox|sc-term|sc-serve'
+                          r'|sc-visit|sc-related|sc-shown-in|sc-home__tagline|md-)')
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+                   "track", "wbr"})
+_TOKEN = re.compile(r"<!--.*?-->|<(script|style)\b[^>]*>.*?</\1\s*>|</?([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*>", re.S | re.I)
+_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);?")
+_OWN = re.compile(r'\bdata-sc-term-own="([a-z0-9-]+)"')
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    names: tuple[str, ...]  # the spellings linked in this language, as written
+    tip: str  # the one-sentence explanation, plain text
+
+
+class TermLinker:
+    """Links the first use of each term on a page to its definition (see the module's note)."""
+
+    def __init__(self, terms: list[Term], more: str = ""):
+        self.terms = {t.id: t for t in terms}
+        self.more = more  # "tap again for the whole definition", in the page's language
+        spellings: list[tuple[str, str]] = []  # (escaped spelling, term id)
+        for term in terms:
+            spellings += [(str(escape(name)), term.id) for name in term.names if name]
+        # the longest spelling first: 十全十美生活圈 before 十全十美
+        spellings.sort(key=lambda pair: -len(pair[0]))
+        self._owner = {s.casefold(): term_id for s, term_id in spellings}
+        self._spellings = [s for s, _ in spellings]
+        self._pattern = re.compile("|".join(_bounded(s) for s in self._spellings), re.I) if spellings else None
+
+    def link(self, html: str, href: Callable[[str], str]) -> tuple[str, int]:
+        """The page with its terms linked, and how many it linked; `href(term_id)` is the
+        address of a term's definition from this page."""
+        if self._pattern is None or self._pattern.search(html) is None:
+            return html, 0
+        self._href = href
+        out: list[str] = []
+        stack: list[tuple[str, bool, bool, str | None]] = []  # (name, running, never, own term)
+        done: set[str] = set()
+        position = 0
+        for match in _TOKEN.finditer(html):
+            if match.start() > position:
+                out.append(self._text(html[position:match.start()], stack, done))
+            tag = match.group(0)
+            out.append(tag)
+            position = match.end()
+            name = (match.group(2) or "").lower()
+            if not name or match.group(1):
+                continue  # a comment, or a whole script or style
+            if tag.startswith("</"):
+                for depth in range(len(stack) - 1, -1, -1):
+                    if stack[depth][0] == name:
+                        del stack[depth:]
+                        break
+                continue
+            if name in _VOID or tag.endswith("/>"):
+                continue
+            own = _OWN.search(tag)
+            stack.append((name, name in _RUNNING, name in _NEVER or bool(_NEVER_CLASS.search(tag)),
+                          own.group(1) if own else None))
+            if len(done) == len(self.terms):
+                break
+        rest = html[position:]
+        out.append(rest if len(done) == len(self.terms) else self._text(rest, stack, done))
+        return "".join(out), len(done)
+
+    def _text(self, text: str, stack: list, done: set[str]) -> str:
+        if not text.strip() or not any(running for _, running, _, _ in stack) or any(never for _, _, never, _ in stack):
+            return text
+        own = {term_id for *_, term_id in stack if term_id}
+        # a character reference is one character: a match may not begin or end inside one
+        # ("lt" in "&lt;", "39" in "&#39;")
+        inside = {n for ref in _REFERENCE.finditer(text) for n in range(ref.start() + 1, ref.end())}
+        pieces: list[str] = []
+        start = 0
+        for match in self._pattern.finditer(text):
+            term_id = self._owner.get(match.group(0).casefold())
+            if term_id is None or term_id in done or term_id in own or match.start() in inside or match.end() in inside:
+                continue
+            done.add(term_id)
+            pieces += [text[start:match.start()], self._wrap(term_id, match.group(0))]
+            start = match.end()
+        return "".join(pieces) + text[start:] if pieces else text
+
+    def _wrap(self, term_id: str, written: str) -> str:
+        term = self.terms[term_id]
+        tip_id = f"sc-tip-{term_id}"
+        more = Markup('<span class="sc-term__more">{}</span>').format(self.more) if self.more else ""
+        # `written` is a piece of the page's own (escaped) text: kept as it is
+        return str(Markup('<span class="sc-term"><a class="sc-term__link" href="{href}" aria-describedby="{tip}">{written}</a>'
+                          '<span class="sc-term__tip" role="tooltip" id="{tip}" hidden>{text}{more}</span></span>').format(
+            href=self._href(term_id), tip=tip_id, written=Markup(written), text=term.tip, more=more))
+
+
+def _bounded(escaped: str) -> str:
+    """A spelling as a pattern: a Latin word is matched whole (Renminfang, not Renminfangs)."""
+    pattern = re.escape(escaped)
+    if re.match(r"[A-Za-z0-9]", escaped):
+        pattern = r"(?<![A-Za-z0-9])" + pattern
+    if re.search(r"[A-Za-z0-9]$", escaped):
+        pattern += r"(?![A-Za-z0-9])"
+    return pattern
+
+
+def terms_for(glossary, lang: Lang) -> list[Term]:
+    """The glossary's terms with their spellings in `lang` (a Chinese page links Chinese words,
+    an English page English ones) and their one-sentence explanation in that language (Chinese
+    where English is missing)."""
+    return [Term(id=t.id, names=tuple(t.names(lang)), tip=t.short.get(lang)) for t in glossary]
+
+
+__all__ = ["Term", "TermLinker", "terms_for"]
