@@ -17,7 +17,8 @@ import yaml
 from pypinyin import Style, lazy_pinyin
 
 SCAFFOLDS = Path(__file__).with_name("scaffolds")
-KIND_FOLDERS = {"case": "excellent", "site": "competition", "milestone": "milestones"}
+KIND_FOLDERS = {"case": "excellent", "site": "competition", "milestone": "milestones", "term": "glossary"}
+NO_MEDIA = {"term"}  # kinds without photos: no media folder
 MAX_ID_WORDS = 60  # characters of the pinyin part: long titles get cut at a syllable boundary
 
 
@@ -53,6 +54,17 @@ def site_id(year: int, number: int, street: str) -> str:
     # 2024-01-huamu: the street without its 街道/镇 suffix, as the sample content does
     short = re.sub(r"(街道|镇|乡)$", "", street.strip())
     return f"{year}-{number:02d}-{pinyin_slug(short)}".strip("-")
+
+
+def term_id(term: str, term_en: str | None = None) -> str:
+    """An English name makes the better address (one-plan-three-meetings); else the pinyin."""
+    from ..content.models import is_slug
+
+    if term_en:
+        slug = re.sub(r"[^a-z0-9]+", "-", term_en.casefold()).strip("-")[:60].strip("-")
+        if is_slug(slug):
+            return slug
+    return pinyin_slug(term)
 
 
 def milestone_id(date_iso: str, title: str) -> str:
@@ -97,5 +109,6 @@ def write_new_entry(content_dir: Path, kind: str, entry_id: str, text: str) -> t
     with open(path, "x", encoding="utf-8") as handle:  # "x": fails rather than overwrite, even in a race
         handle.write(text)
     media = path.with_suffix("")
-    media.mkdir(exist_ok=True)
+    if kind not in NO_MEDIA:
+        media.mkdir(exist_ok=True)
     return path, media

@@ -61,12 +61,15 @@ def _finish(say: Say, project, kind: str, entry_id: str, text: str) -> int:
                       "To add another entry, choose a different id with --id."), style="bold red")
         return FAILED
     source, problems = read_yaml(path, project.root)
-    model = ENTRY_KINDS[{"case": "excellent", "site": "competition", "milestone": "milestones"}[kind]]
+    from ..authoring.scaffold import KIND_FOLDERS, NO_MEDIA
+
+    model = ENTRY_KINDS[KIND_FOLDERS[kind]]
     if source is not None:
         problems += validate_entry(source, model)[1]
     out.print(say(f"已新建 {relative(path, project.root)}", f"created {relative(path, project.root)}"), style="green")
-    out.print(say(f"照片等媒体文件请放进 {relative(media, project.root)}/",
-                  f"put photos and other media in {relative(media, project.root)}/"))
+    if kind not in NO_MEDIA:
+        out.print(say(f"照片等媒体文件请放进 {relative(media, project.root)}/",
+                      f"put photos and other media in {relative(media, project.root)}/"))
     if problems:  # the inputs were checked, so this means a scaffold bug: show it rather than hide it
         print_diagnostics(out, say, problems)
         if any(problem.is_error for problem in problems):
@@ -86,7 +89,7 @@ def commands(say: Say) -> list[click.Command]:
     @click.group("new", help=say("新建条目：写出一个列有全部字段和填写说明的 YAML 文件，并建好媒体文件夹。不会覆盖已有文件。",
                                  "Create an entry: writes a YAML file listing every field with how to fill it in, "
                                  "and its media folder. Never overwrites an existing file."),
-                 short_help=say("新建案例、人民坊点位或大事记", "Create a case, competition site or milestone"))
+                 short_help=say("新建案例、人民坊点位、大事记或词语解释", "Create a case, competition site, milestone or glossary term"))
     @click.help_option("-h", "--help", help=say("显示帮助并退出", "Show this message and exit."))
     @lang_option(say)
     def new() -> None:
@@ -194,5 +197,27 @@ def commands(say: Say) -> list[click.Command]:
             "id": entry_id, "date": values["date"], "title_zh": values["title"], "title_en": values["title_en"],
             "media_folder": f"milestones/{entry_id}"})
         return _finish(say, project, "milestone", entry_id, text)
+
+    @new.command("term", help=say("新建词语解释：网站各页第一次出现这个词语时链接到它的解释，搜索这个词语时解释排在第一位。",
+                                  "Create a glossary term: its first use on every page links to its definition, and "
+                                  "searching it shows the definition first."))
+    @click.option("--term", "term", help=say("词语（中文）", "the term in Chinese"))
+    @click.option("--term-en", help=say("英文名称", "English name"))
+    @click.option("--short", help=say("一句话解释（中文）", "one-sentence explanation in Chinese"))
+    @click.option("--definition", help=say("定义原文（中文，照录文件）", "the definition in Chinese, quoted from its document"))
+    @id_option
+    @project_options(say)
+    def new_term(config_file, content_dir, **values) -> int:
+        project = open_project(say, config_file, content_dir)
+        _ask(say, values, [("term", "词语（中文）", "Term (Chinese)", str),
+                           ("short", "一句话解释（中文）", "One-sentence explanation (Chinese)", str),
+                           ("definition", "定义原文（中文，照录文件）", "Definition (Chinese, quoted from its document)", str)])
+        _clean(values)
+        from ..authoring.scaffold import render_scaffold, term_id
+
+        entry_id = values.pop("entry_id") or term_id(values["term"], values["term_en"])
+        text = render_scaffold("term", {"id": entry_id, "term_zh": values["term"], "term_en": values["term_en"],
+                                        "short_zh": values["short"], "definition_zh": values["definition"]})
+        return _finish(say, project, "term", entry_id, text)
 
     return [new]

@@ -406,6 +406,7 @@ class GlossaryTerm(Entry):
     excerpt; `definition` is Markdown, quoted; `related` are other terms' ids; `cases` and `sites`
     the entries that illustrate it."""
 
+    sources: list[SourceRef] = Field(min_length=1)  # the document that defines it
     term: Text
     aliases: TermNames = TermNames()
     short: Text

@@ -49,6 +49,8 @@ def test_new_case_passes_check_and_builds(content, tmp_path):
     ("site", ["--name", "田林人民坊", "--district", "徐汇区", "--street", "田林街道", "--year", "2025", "--number", "3",
               "--construction", "新建", "--floor-area", "1200"], "competition/2025-03-tianlin.yaml"),
     ("milestone", ["--date", "2025-05", "--title", "第二届设计竞赛启动"], "milestones/2025-05-dierjieshejijingsaiqidong.yaml"),
+    ("term", ["--term", "社区规划师", "--term-en", "Community planner", "--short", "全过程参与生活圈规划的专业人员。",
+              "--definition", "鼓励社区规划师长期扎根社区，全过程参与生活圈规划编制与实施。"], "glossary/community-planner.yaml"),
 ])
 def test_new_site_and_milestone(content, kind, args, expected):
     result = showcase("new", kind, *args, "--content", str(content), lang="en")
