@@ -203,6 +203,8 @@ def entries_json(job: ExportJob) -> dict:
         "competition_sites": [dump("competition", e, urls.site) for e in kinds["competition"]],
         "milestones": [dump("milestones", e, None) for e in kinds["milestones"]],
         "exhibitions": [] if job.selection_narrows else [e.model_dump(mode="json") for e in job.collection.exhibitions_sorted()],
+        # the programme's words with their quoted definitions (the whole glossary: it explains any selection)
+        "glossary": [dump("glossary", t, urls.glossary_term) for t in job.collection.glossary_sorted()],
         "documents": [d.model_dump(mode="json") for _, d in sorted(job.collection.documents.items())],
     }
 

@@ -27,7 +27,7 @@ from tests.helpers import ROOT
 
 
 
-EDITS = ("title", "summary", "services", "add", "rename", "delete", "label", "template", "caption")
+EDITS = ("title", "summary", "services", "add", "rename", "delete", "label", "template", "caption", "term")
 
 
 def make_project(folder: Path) -> Path:
@@ -119,6 +119,12 @@ def apply(edit: str, project: Path, number: int, pick: int) -> str:
         template = project / "site_templates" / "pages" / "case.html"
         template.write_text(template.read_text(encoding="utf-8") + f"\n<p>edit {number}</p>\n", encoding="utf-8")
         return "case.html"
+    if edit == "term":  # a glossary term's explanation: the tooltip on every page that uses the term
+        term = cases / "glossary" / "renminfang.yaml"
+        term_text = term.read_text(encoding="utf-8")
+        found = re.search(r"\nshort:\s*\n\s+zh: ([^\n]+)", term_text)
+        term.write_text(term_text[:found.end(1)] + f"（{number}）" + term_text[found.end(1):], encoding="utf-8")
+        return "the explanation of 人民坊"
     # caption: the first case with photos
     for other in excellent:
         other_text = other.read_text(encoding="utf-8")
