@@ -371,7 +371,8 @@ class PageRenderer:
     def _term_linker(self, lang: Lang):
         from .terms import TermLinker, terms_for
 
-        return TermLinker(terms_for(self.collection.glossary_sorted(), lang), more=self.strings.get("term_tip_more", lang))
+        return TermLinker(terms_for(self.collection.glossary_sorted(), lang, self.strings.get("fallback_label", lang)),
+                          more=self.strings.get("term_tip_more", lang))
 
     def _link_terms(self, html: str, route: str, lang: Lang) -> str:
         """The first use of each glossary term linked to its definition (render/terms.py), and

@@ -143,11 +143,13 @@ def _bounded(escaped: str) -> str:
     return pattern
 
 
-def terms_for(glossary, lang: Lang) -> list[Term]:
+def terms_for(glossary, lang: Lang, fallback_label: str = "") -> list[Term]:
     """The glossary's terms with their spellings in `lang` (a Chinese page links Chinese words,
-    an English page English ones) and their one-sentence explanation in that language (Chinese
-    where English is missing)."""
-    return [Term(id=t.id, names=tuple(t.names(lang)), tip=t.short.get(lang)) for t in glossary]
+    an English page English ones) and their one-sentence explanation in that language; where
+    English is missing, the Chinese, said to be so ("(Chinese only)") as everywhere on the site."""
+    return [Term(id=t.id, names=tuple(t.names(lang)),
+                 tip=t.short.get(lang) if t.short.has(lang) else f"{t.short.zh} ({fallback_label})".replace(" ()", ""))
+            for t in glossary]
 
 
 __all__ = ["Term", "TermLinker", "terms_for"]

@@ -192,3 +192,16 @@ def test_a_term_related_to_itself_is_an_error(tmp_path):
     root = _content(tmp_path, {"glossary/a-term.yaml": TERM.format(id="a-term", zh="人民坊", en="Renminfang") + "related: [a-term]\n"})
     (error,) = _errors(root)
     assert (error.code, error.line) == ("related_to_itself", 5)
+
+
+def test_an_untranslated_explanation_says_so_in_the_tooltip():
+    from generator.content.models import GlossaryTerm
+    from generator.render.terms import TermLinker, terms_for
+
+    term = GlossaryTerm.model_validate({"id": "shequ-guihuashi", "term": {"zh": "社区规划师", "en": "community planner"},
+                                        "short": {"zh": "参与社区规划的专业人员。"}, "definition": {"zh": "定义。"},
+                                        "sources": [{"document": "plan-2024"}]})
+    linked, count = TermLinker(terms_for([term], "en", "Chinese only")).link("<p>A community planner helps.</p>", lambda i: f"#{i}")
+    assert count == 1
+    tip = BeautifulSoup(linked, "html.parser").select_one(".sc-term__tip").get_text()
+    assert tip == "参与社区规划的专业人员。 (Chinese only)"
