@@ -24,9 +24,10 @@
   const bundle = new URL(root.dataset.bundle, location.href).href;
   const siteRoot = new URL(root.dataset.root, location.href);
   const PAGE = 8;
-  const KIND_ORDER = ["search_kind_case", "search_kind_site", "search_kind_milestone", "search_kind_exhibition", "search_kind_page"].map((k) => labels[k]);
+  const KIND_ORDER = ["search_kind_glossary", "search_kind_case", "search_kind_site", "search_kind_milestone", "search_kind_exhibition", "search_kind_page"].map((k) => labels[k]);
 
   let engine = null; // Promise of the Pagefind module, once opened
+  let glossary = null; // Promise of the glossary's names (generator/search: RecordBuilder.glossary_names)
   let seq = 0; // the latest search; older answers are dropped
   let hits = [];
   let shown = 0;
@@ -43,7 +44,18 @@
       engine = import(bundle + "pagefind.js").then(async (pagefind) => {
         // no worker: it is one more file to fetch (11.6 KB gzip) and did not make results faster
         await pagefind.options({ excerptLength: 24, noWorker: true });
-        await pagefind.init();
+        // Pagefind picks the index, and whether to cut the query with the browser's word segmenter,
+        // by <html lang> when it starts. The Chinese index is kept under "und" (its pairs must not be
+        // cut again: generator/search/records.py, INDEX_LANG), so the attribute reads "und" for the
+        // moment Pagefind reads it, in one synchronous step: no rendering or task comes between.
+        const html = document.documentElement;
+        const lang = html.getAttribute("lang");
+        if (INDEX_LANG[lang]) html.setAttribute("lang", INDEX_LANG[lang]);
+        try {
+          pagefind.init();
+        } finally {
+          html.setAttribute("lang", lang);
+        }
         return pagefind;
       });
       engine.catch(() => {
@@ -54,11 +66,42 @@
     return engine;
   }
 
+  /* The glossary's terms, with every name a reader may type for them (both languages): a small
+     file of this site's bundle, fetched beside Pagefind. A query that is one of a term's names
+     shows the term's definition first, as soon as this file is in, before Pagefind answers. */
+  function loadGlossary() {
+    if (!glossary) {
+      const lang = document.documentElement.getAttribute("lang");
+      glossary = fetch(`${bundle}glossary-${lang}.json`)
+        .then((response) => (response.ok ? response.json() : { terms: [] }))
+        .then((data) => (Array.isArray(data.terms) ? data.terms : []), () => []);
+    }
+    return glossary;
+  }
+
+  // as generator/search/records.py normal_query: no quotation marks, one space, lower case
+  const QUOTES = /[\u201c\u201d"\u2018\u2019'\u300c\u300d\u300a\u300b]/g;
+  const normal = (text) => text.replace(QUOTES, "").replace(/\s+/g, " ").trim().toLowerCase();
+
+  async function pinFor(query, filters) {
+    const kind = filters.kind;
+    if (!query || Object.keys(filters).some((key) => key !== "kind") || (kind && kind !== labels.search_kind_glossary)) {
+      return null;
+    }
+    const wanted = normal(query);
+    const term = (await loadGlossary()).find((t) => Array.isArray(t.names) && t.names.includes(wanted));
+    if (!term) return null;
+    const data = { url: String(term.url), meta: { title: String(term.title), kind: String(term.kind) },
+                   plainExcerpt: String(term.excerpt || ""), content: `${term.title} ${term.excerpt || ""}` };
+    return { pinned: true, url: data.url, data: async () => data };
+  }
+
   // --- opening and closing ------------------------------------------------------------------
   function open() {
     if (!dialog.open) dialog.showModal();
     input.focus();
     input.select();
+    loadGlossary();
     load().catch(() => {});
     if (root.dataset.preview !== undefined) {
       refreshing = fetch(bundle + "refreshing", { method: "HEAD", cache: "no-store" }).then((r) => r.ok, () => false);
@@ -102,6 +145,16 @@
       status.textContent = labels.search_hint;
       return;
     }
+    // a glossary term's definition first, as soon as it is known; Pagefind's results follow
+    const pin = await pinFor(query, filters);
+    if (id !== seq) return;
+    if (pin) {
+      hits = [pin];
+      shown = 0;
+      list.replaceChildren(...(await page(id)));
+      status.textContent = labels.search_loading;
+      if (id !== seq) return;
+    }
     let pagefind;
     try {
       pagefind = await load();
@@ -111,7 +164,7 @@
     if (id !== seq) return;
     const found = await find(pagefind, query, filters);
     if (id !== seq || !found) return;
-    hits = found;
+    hits = pin ? [pin, ...found] : found;
     shown = 0;
     const items = await page(id);
     if (id !== seq) return;
@@ -124,15 +177,30 @@
     }));
   }
 
-  /* Chinese is indexed one character per token (generator/search/records.py: split_han). A query
-     with Chinese is looked up twice: all its characters, for Pagefind's ranking (headings and an
-     entry's own facets weigh more), and each of its words as an exact phrase, which keeps only the
-     pages where the characters are written together (人民坊, not 人民…坊). If no page has the
-     phrase (a quotation mark inside it, say), the ranked pages are shown. */
+  /* Chinese is indexed by pairs of characters (generator/search/records.py: split_han): each
+     character is a token of its own position holding it and the next one, 社区生活圈 -> 社区 区生 生活
+     活圈 圈. A query's Chinese words are looked up as their pairs (a single character stays itself:
+     Pagefind matches it as the prefix of every pair it starts), twice: enough pairs to cover every
+     character, for Pagefind's ranking (headings and an entry's own facets weigh more), and each word
+     as the exact phrase of all its pairs, which keeps only the pages where the pairs follow each
+     other (人民坊, not 人民…民坊). If no page has the phrase (a quotation mark inside it, say), the
+     ranked pages are shown. */
   const HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff";
-  const hanRun = new RegExp(`([${HAN}])`, "gu");
+  const INDEX_LANG = { zh: "und" }; // records.py INDEX_LANG
   const hasHan = new RegExp(`[${HAN}]`, "u");
-  const spaced = (word) => word.replace(hanRun, " $1 ").replace(/\s+/g, " ").trim();
+  const runs = new RegExp(`[${HAN}]+|[^${HAN}]+`, "gu");
+  const PAIR = new RegExp(`^(\\^?)([${HAN}])[${HAN}]?\\^(\\^?)$`, "u");
+  // every pair of a word (its exact phrase); `cover`: only as many as cover each character once
+  // (社区生活圈 -> 社区 生活 活圈), for the ranking, which costs by the postings it reads: the common
+  // pairs of a long word were most of a query's time (1,000 cases: 社区生活圈 118-150 ms -> 66-100 ms)
+  const pairs = (word, cover = false) => (word.match(runs) || []).flatMap((run) => {
+    const chars = [...run];
+    if (!hasHan.test(run) || chars.length < 2) return [run];
+    const all = chars.slice(1).map((c, k) => chars[k] + c);
+    return cover ? all.filter((_, k) => k % 2 === 0 || k === all.length - 1) : all;
+  }).join(" ");
+  // a word whose pairs must follow each other: two Chinese characters or more
+  const isPhrase = (word) => [...word].filter((c) => hasHan.test(c)).length > 1;
 
   async function find(pagefind, query, filters) {
     if (!query || !hasHan.test(query)) {
@@ -140,25 +208,57 @@
       return found && found.results;
     }
     const words = query.split(/\s+/).filter(Boolean);
-    const ranked = await pagefind.search(words.map(spaced).join(" "), { filters });
+    const ranked = await pagefind.search(words.map((word) => pairs(word, true)).join(" "), { filters });
     if (!ranked || ranked.results.length === 0) return ranked && ranked.results;
     let keep = null;
-    for (const word of words.filter((w) => hasHan.test(w))) {
-      const exact = await pagefind.search(`"${spaced(word)}"`, { filters });
+    for (const word of words.filter(isPhrase)) {
+      const exact = await pagefind.search(`"${pairs(word)}"`, { filters });
       const ids = new Set((exact ? exact.results : []).map((r) => r.id));
       keep = keep ? new Set([...keep].filter((x) => ids.has(x))) : ids;
     }
+    if (!keep) return ranked.results;
     const together = ranked.results.filter((r) => keep.has(r.id));
     return together.length ? together : ranked.results;
   }
+
+  /* The words of an indexed text back as the page wrote them: [[word, marked]...] -> [[text, marked]...].
+     A pair token shows its first character, with a space where its marks say the text had one;
+     other words are separated by a space, as Pagefind keeps them. */
+  function readable(words) {
+    const out = [];
+    let plain = false;
+    for (const [word, marked] of words) {
+      const pair = PAIR.exec(word);
+      if (pair) {
+        if (pair[1]) out.push([" ", false]);
+        out.push([pair[2], marked]);
+        if (pair[3]) out.push([" ", false]);
+        plain = false;
+      } else if (word) {
+        if (plain) out.push([" ", false]);
+        out.push([word, marked]);
+        plain = true;
+      }
+    }
+    return out;
+  }
+
+  const plainText = (content) => readable((content || "").split(/\s+/).map((w) => [w, false])).map(([t]) => t).join("");
 
   async function page(id) {
     const slice = hits.slice(shown, shown + PAGE);
     const data = await Promise.all(slice.map((hit) => hit.data()));
     if (id !== seq) return [];
-    shown += slice.length;
+    // the pinned definition is also among Pagefind's results: shown once, first
+    const pinned = hits[0] && hits[0].pinned ? hits[0].url : null;
+    const kept = [];
+    slice.forEach((hit, k) => {
+      if (pinned && !hit.pinned && data[k].url === pinned) hits.splice(hits.indexOf(hit), 1);
+      else kept.push(data[k]);
+    });
+    shown += kept.length;
     more.hidden = shown >= hits.length;
-    return data.map(item);
+    return kept.map(item);
   }
 
   form.addEventListener("submit", (event) => event.preventDefault());
@@ -190,22 +290,24 @@
     return element;
   }
 
-  /* Pagefind's excerpt is escaped text with <mark> around the matches; rebuild it from text
-     nodes so that nothing in it can ever become markup. */
+  /* Pagefind's excerpt is escaped text with <mark> around the matched words, the words joined by
+     spaces; rebuild it from text nodes so that nothing in it can ever become markup. */
   function excerpt(html) {
     const element = span("sc-search__excerpt");
-    let marked = false;
-    for (const part of html.split(/(<mark>|<\/mark>)/)) {
-      if (part === "<mark>" || part === "</mark>") {
-        marked = part === "<mark>";
-      } else if (part) {
-        const text = decode(part).replace(/\u200b/g, "");
-        const last = element.lastChild;
-        if (marked && last instanceof HTMLElement && last.tagName === "MARK") {
-          last.textContent += text; // Chinese is marked one character at a time
-        } else {
-          element.append(marked ? Object.assign(document.createElement("mark"), { textContent: text }) : text);
-        }
+    const words = html.split(" ").map((word) => {
+      const marked = word.startsWith("<mark>") && word.endsWith("</mark>");
+      return [decode(marked ? word.slice(6, -7) : word.replace(/<\/?mark>/g, "")), marked];
+    });
+    for (const [text, marked] of readable(words)) {
+      const last = element.lastChild;
+      if (marked && last instanceof HTMLElement && last.tagName === "MARK") {
+        last.textContent += text; // Chinese is marked one character at a time
+      } else if (marked) {
+        element.append(Object.assign(document.createElement("mark"), { textContent: text }));
+      } else if (last && last.nodeType === Node.TEXT_NODE) {
+        last.textContent += text;
+      } else {
+        element.append(text);
       }
     }
     return element;
@@ -221,7 +323,7 @@
     link.append(head);
     const where = [meta.district, meta.date || meta.year].filter(Boolean).join(" · ");
     if (where) link.append(span("sc-search__where", where));
-    link.append(excerpt(data.excerpt || ""));
+    link.append(data.plainExcerpt !== undefined ? span("sc-search__excerpt", data.plainExcerpt) : excerpt(data.excerpt || ""));
     const li = document.createElement("li");
     li.append(link);
     return li;
@@ -296,8 +398,16 @@
   window.showcaseSearch = {
     async query(text, filters = {}) {
       const pagefind = await load();
-      const found = (await find(pagefind, text.trim(), filters)) || [];
-      return { count: found.length, top: await Promise.all(found.slice(0, 10).map((hit) => hit.data())) };
+      const pin = await pinFor(text.trim(), filters);
+      let found = (await find(pagefind, text.trim(), filters)) || [];
+      let top = await Promise.all(found.slice(0, 10).map((hit) => hit.data()));
+      if (pin) { // as the box shows them: the definition first, once
+        const kept = top.filter((data) => data.url !== pin.url);
+        found = [pin, ...found.slice(0, found.length - (top.length - kept.length))];
+        top = [await pin.data(), ...kept];
+      }
+      // the text as the page writes it (Chinese is indexed as pairs of characters)
+      return { count: found.length, top: top.map((data) => ({ ...data, content: plainText(data.content) })) };
     },
   };
 })();

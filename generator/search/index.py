@@ -25,9 +25,16 @@ import time
 from collections import Counter
 from pathlib import Path, PurePosixPath
 
+from . import records as _records
 from .records import EXCLUDE_SELECTORS, Record
 
 BUNDLE_DIR = "pagefind"
+# Words (Pagefind counts a word's locations) per word index chunk. A query loads every chunk its
+# tokens fall in; Pagefind's default (20,000 locations) put rare pairs beside common ones, so a
+# six-character word loaded five chunks of 15-20 KB gzip each. Set through Pagefind's
+# PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE (1.5; its name says it may change: without it the index is
+# the same, in larger chunks). Measured at 1,000 cases: benchmarks/search_bench.py --query-words.
+CHUNK_SIZE = 2000
 # Pagefind also writes its ready-made UIs; the site uses its own box on the search API only.
 _UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
            "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
@@ -198,8 +205,10 @@ class _Service:
 
     def __enter__(self) -> "_Service":
         try:
+            env = dict(os.environ)
+            env.setdefault("PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE", str(CHUNK_SIZE))
             self.proc = subprocess.Popen([str(self.path), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         stderr=subprocess.PIPE)
+                                         stderr=subprocess.PIPE, env=env)
         except OSError as exc:
             raise SearchIndexError(f"无法启动 Pagefind（{self.path}：{exc.strerror or exc}）；请运行 scripts/setup.sh",
                                    f"cannot start Pagefind ({self.path}: {exc.strerror or exc}); run scripts/setup.sh") from None
@@ -333,7 +342,7 @@ def _check(records: list, files: dict[str, bytes]) -> dict[str, int]:
     languages = _entry(files)["languages"]
     expected = Counter(getattr(record, "lang", record) for record in records)
     for lang, count in expected.items():
-        written = languages.get(lang, {}).get("page_count", 0)
+        written = languages.get(_records.INDEX_LANG.get(lang, lang), {}).get("page_count", 0)
         if written != count:
             raise SearchIndexError(f"{lang} 索引应有 {count} 条记录，实际 {written} 条",
                                    f"the {lang} index should hold {count} records, it holds {written}")

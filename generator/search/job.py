@@ -9,6 +9,7 @@ from there, byte for byte what Pagefind would make again.
 
 from __future__ import annotations
 
+import json
 import marshal
 import os
 import sys
@@ -16,19 +17,29 @@ import tempfile
 import threading
 from pathlib import Path
 
+from ..content.models import LANGS
 from .index import SearchIndexError, index_files, write_files
 from .records import RecordBuilder
+
+# the glossary's names for the search box (RecordBuilder.glossary_names), in the bundle
+GLOSSARY_FILE = "glossary-{lang}.json"
 
 KEEP = 3  # bundles kept in the cache folder (a few: switching back and forth costs nothing)
 
 
 class SearchJob:
-    def __init__(self, documents: list[tuple[str, str, str]], cache_dir: Path | None):
+    def __init__(self, documents: list[tuple[str, str, str]], cache_dir: Path | None,
+                 extra: dict[str, bytes] | None = None):
         self.documents = documents
         self.cache_dir = cache_dir
+        self.extra = extra or {}  # files of the bundle made here, not by Pagefind (the glossary's names)
         from ..render.fingerprint import digest_of
 
-        self.key = digest_of(documents).hex()
+        from .index import CHUNK_SIZE
+
+        # what Pagefind is given: the documents and how it is to chunk them
+        chunking = os.environ.get("PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE", str(CHUNK_SIZE))
+        self.key = digest_of([*documents, ("chunk-size", chunking)], sorted(self.extra.items())).hex()
         self.result: tuple[dict[str, bytes], dict[str, int]] | None = None
         self.error: BaseException | None = None
         self.from_cache = False
@@ -40,11 +51,16 @@ class SearchJob:
         RecordBuilder.page_record) and the milestones; returns at once. `begin=False`: Pagefind
         waits for `begin()` (a preview starts it once the pages are shown, not beside them)."""
         documents = [spec.extra for spec in specs if spec.extra]
-        documents += RecordBuilder(collection, strings.get).milestone_records()
-        job = cls(documents, cache_dir)
+        builder = RecordBuilder(collection, strings.get)
+        documents += builder.milestone_records()
+        documents += builder.glossary_records()
+        extra = {GLOSSARY_FILE.format(lang=lang): json.dumps(builder.glossary_names(lang), ensure_ascii=False,
+                                                            separators=(",", ":")).encode("utf-8") for lang in LANGS}
+        job = cls(documents, cache_dir, extra)
         job.result = job._cached()
         if job.result is not None:
             job.from_cache = True
+            job.result = ({**job.result[0], **extra}, job.result[1])
         elif begin:
             job.begin()
         return job
@@ -81,7 +97,8 @@ class SearchJob:
         try:
             # at a low priority, always: the pages being printed come first; Pagefind takes the
             # other core, and both once the build only waits for it
-            self.result = index_files(self.documents, background=True)
+            files, counts = index_files(self.documents, background=True)
+            self.result = ({**files, **self.extra}, counts)
             self._keep()
         except BaseException as exc:  # handed to finish(), in the build's thread
             self.error = exc if isinstance(exc, SearchIndexError) else SearchIndexError(

@@ -71,7 +71,7 @@ def _ignore(html: str, classes: set[str]) -> str:
 # Pagefind: a page whose title names the query stays above one that is merely of that kind.
 FACET_WEIGHT = 3.0
 
-KINDS = ("case", "site", "milestone", "exhibition", "page")
+KINDS = ("glossary", "case", "site", "milestone", "exhibition", "page")
 
 
 @dataclass
@@ -94,31 +94,112 @@ class Record:
         facets = ""
         if self.facets:
             facets = f'<p data-pagefind-weight="{FACET_WEIGHT}">{escape(" · ".join(self.facets))}</p>'
-        return (f'<!DOCTYPE html><html lang="{self.lang}"><head><title>{escape(self.title)}</title></head><body>'
+        return (f'<!DOCTYPE html><html lang="{INDEX_LANG.get(self.lang, self.lang)}"><head><title>{escape(self.title)}</title></head><body>'
                 f'<div hidden>{meta}{filters}</div>'
                 f'<main data-pagefind-body>{split_han(self.body + facets)}</main></body></html>')
 
 
-# --- Chinese: one token per character ---------------------------------------------------------
+# --- Chinese: one token per pair of characters ---------------------------------------------
 # Pagefind's extended build segments Chinese with jieba when indexing (no user dictionary), while
 # its browser script segments the query with the browser's own segmenter (ICU): the two disagree
 # (measured on this site: 十全十美 -> 1 result of 34 pages that contain it, 客厅 -> 0 though 河畔会客厅
-# exists; see benchmarks/search_bench.py). So Chinese is indexed one character per token (a zero-
-# width space between Han characters keeps the segmenter from joining them) and the search box
-# (assets/javascripts/search.js) looks the query's characters up in order: every word, the
-# programme's included, is found wherever it is written, and nothing is found across words that
-# are not written together, with no dictionary to keep up. The programme's words (words.txt plus every
-# name in the content, `dictionary_words`) are what the browser tests check is found, and the
-# jieba user dictionary of the Material comparison in the benchmark.
+# exists; see benchmarks/search_bench.py). So the Chinese text is cut here, with no dictionary:
+# each Han character is a token of its own position, indexed as that character and the next one
+# (社区生活圈 -> 社区 区生 生活 活圈 圈), and the search box (assets/javascripts/search.js) looks a
+# word up as its pairs in order (a one-character query is a prefix of the pairs it starts). Pairs
+# are much rarer than characters: a query loads the postings of fewer common tokens (1,000 cases:
+# 社区生活圈 fetched 171 KB gzip before its first results with one token per character, above the
+# 150 KB budget; the postings of 社, 区, 生 and 活 alone were 62 KB). Every word is found wherever it
+# is written, and nothing across words that are not written together.
+#
+# A token reads `^?` + character + next character (if Han) + `^` + `^?`: the `^` (ASCII punctuation,
+# which Pagefind leaves out of the indexed word without adding parts) marks it as a pair token, so
+# the search box shows only its first character; a `^` before or after says the text had a space
+# there. The Chinese records are indexed under INDEX_LANG ("und"; not "cmn", which browsers read as
+# "zh"): under "zh" Pagefind would run jieba over the pairs when indexing and the browser's word
+# segmenter over the query's pairs, splitting both (区生 -> 区 生).
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_HAN_GAP = re.compile(f"(?<=[{HAN}])(?=[^\\s<])|(?<=[^\\s>])(?=[{HAN}])")
-_TEXT = re.compile(r">([^<]+)<")
-ZWSP = "\u200b"
+_HAN_CHAR = re.compile(f"[{HAN}]")
+_TAG_SPLIT = re.compile(r"(<[^>]*>)")
+PAIR_MARK = "^"
+INDEX_LANG = {"zh": "und"}  # the language a record is indexed under; search.js flips <html lang> to match
+
+
+def _is_han(ch: str | None) -> bool:
+    return bool(ch) and _HAN_CHAR.match(ch) is not None
+
+
+def _pair_text(text: str, after: str | None) -> str:
+    """One text node; `after`: the first character of the next text node (across tags)."""
+    out: list[str] = []
+    n, i = len(text), 0
+    prev = None  # "han" | "plain" | None (start of the node)
+    pre = False  # a space between a plain character and the next Han one
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            j = i
+            while j < n and text[j].isspace():
+                j += 1
+            following = text[j] if j < n else None
+            if prev == "han":
+                out[-1] = out[-1][:-1] + PAIR_MARK + " "  # the space after the last Han token
+            elif prev == "plain" and _is_han(following):
+                pre = True
+            else:
+                out.append(text[i:j])
+            i = j
+            continue
+        if _is_han(ch):
+            nxt = text[i + 1] if i + 1 < n else after
+            out.append(" " + (PAIR_MARK if pre else "") + ch + (nxt if _is_han(nxt) else "") + PAIR_MARK + " ")
+            prev, pre = "han", False
+        else:
+            out.append(ch)
+            prev = "plain"
+        i += 1
+    return "".join(out)
 
 
 def split_han(html: str) -> str:
-    """A zero-width space at every boundary of a Han character in the text (not in tags)."""
-    return _TEXT.sub(lambda m: ">" + _HAN_GAP.sub(ZWSP, m.group(1)) + "<", html)
+    """Chinese text of `html` (text, not tags) cut into pair tokens (see above)."""
+    parts = _TAG_SPLIT.split(html)
+    texts = [k for k in range(0, len(parts), 2) if parts[k]]
+    for at, k in enumerate(texts):
+        if _HAN_CHAR.search(parts[k]):
+            after = parts[texts[at + 1]][0] if at + 1 < len(texts) else None
+            parts[k] = _pair_text(parts[k], after)
+    return "".join(parts)
+
+
+_PAIR_TOKEN = re.compile(f" ?(\\{PAIR_MARK}?)([{HAN}])[{HAN}]?\\{PAIR_MARK}(\\{PAIR_MARK}?) ?")
+
+
+def unpair(text: str) -> str:
+    """The text `split_han` made, as it was written (what the search box shows: search.js
+    `readable`); for checks of what the index holds."""
+    return _PAIR_TOKEN.sub(lambda m: (" " if m.group(1) else "") + m.group(2) + (" " if m.group(3) else ""), text)
+
+
+_QUOTES = re.compile("[\u201c\u201d\"\u2018\u2019'\u300c\u300d\u300a\u300b]")
+
+
+def normal_query(text: str) -> str:
+    """A query (or a glossary name) as the box compares it with the glossary's names: quotation
+    marks (“”"" ‘’'' 「」《》) removed, spaces collapsed, trimmed, lower case. search.js does the same."""
+    return re.sub(r"\s+", " ", _QUOTES.sub("", text)).strip().lower()
+
+
+def query_pairs(word: str) -> str:
+    """A query word as the index holds it (the search box does the same in JavaScript): Han runs
+    as their pairs, a single character as itself."""
+    out = []
+    for run in re.findall(f"[{HAN}]+|[^{HAN}]+", word):
+        if _is_han(run[0]) and len(run) > 1:
+            out += [run[k:k + 2] for k in range(len(run) - 1)]
+        else:
+            out.append(run)
+    return " ".join(out)
 
 
 def _lighten(html: str) -> str:
@@ -159,6 +240,30 @@ class RecordBuilder:
     def milestone_records(self) -> list[tuple[str, str, str]]:
         return [(r.url, r.lang, r.html()) for lang in LANGS for r in (self._milestone(m, lang) for m in self.c.milestones_sorted())]
 
+    def glossary_records(self) -> list[tuple[str, str, str]]:
+        """One record per glossary term and language, its anchor on the glossary page."""
+        return [(r.url, r.lang, r.html()) for lang in LANGS for r in (self._glossary(t, lang) for t in self._terms())]
+
+    def glossary_names(self, lang: Lang) -> dict:
+        """The search box's list of glossary terms in `lang` (written into the bundle as
+        glossary-<lang>.json, see GLOSSARY_FILE): a query equal to one of a term's names, in either
+        language (compared after `normal_query`), shows the term's definition first, with its
+        one-sentence `short` as the excerpt. Plain text: the box puts it in as text."""
+        kind = self.label("search_kind_glossary", lang)
+        terms = []
+        for term in self._terms():
+            names = []
+            for name in term.names():
+                name = normal_query(name)
+                if name and name not in names:
+                    names.append(name)
+            terms.append({"names": names, "url": self._glossary_url(term, lang), "title": term.term.get(lang),
+                          "excerpt": term.short.get(lang), "kind": kind})
+        return {"terms": terms}
+
+    def _terms(self) -> list:
+        return self.c.glossary_sorted()
+
     # --- one page ----------------------------------------------------------------------------
     def _page(self, page) -> Record | None:
         lang, route = page.lang, page.route
@@ -180,9 +285,9 @@ class RecordBuilder:
                 record.facets = [district.name(lang)] + ([district.short] if lang == "zh" and district.short else [])
         elif head + "/" == urls.EXHIBITIONS and entry_id:
             record.kind = "exhibition"
-        elif route == urls.RETROSPECTIVE:
-            # each milestone is a record of its own (below), so a query lands on the milestone
-            # itself; the page keeps its title
+        elif route in (urls.RETROSPECTIVE, urls.GLOSSARY):
+            # each milestone and each glossary term is a record of its own (below), so a query lands
+            # on the milestone or the term itself; the page keeps its title
             record.body = f"<h1>{escape(page.title)}</h1>"
         record.filters["kind"] = [self.label(f"search_kind_{record.kind}", lang)]
         record.meta.update({"title": page.title, "kind": self.label(f"search_kind_{record.kind}", lang)})
@@ -228,6 +333,25 @@ class RecordBuilder:
                       kind="milestone", body="".join(parts), facets=[kind, str(milestone.date.year)],
                       filters={"kind": [kind], "year": [str(milestone.date.year)]},
                       meta={"title": title, "kind": kind, "date": milestone.date.display(lang)})
+
+    @staticmethod
+    def _glossary_url(term, lang: Lang) -> str:
+        return "/" + urls.page_url(urls.GLOSSARY, lang) + "#" + term.id
+
+    def _glossary(self, term, lang: Lang) -> Record:
+        title = term.term.get(lang)
+        kind = self.label("search_kind_glossary", lang)
+        others = [name for name in term.names(lang) if name != title]
+        # the term (a heading: it weighs as a title) and its other names; its one sentence and the
+        # quoted definition weigh little: a definition that mentions another word (一图三会 in the
+        # smart-governance circle's) must not push that word's own pages down. The term's own
+        # definition comes first for its names anyway (the search box pins it).
+        body = (f"<h1>{escape(title)}</h1>"
+                + (f'<p data-pagefind-weight="2">{escape(" · ".join(others))}</p>' if others else "")
+                + f'<div data-pagefind-weight="0.3"><p>{escape(term.short.get(lang))}</p>'
+                + render_markdown(term.definition.get(lang)) + "</div>")
+        return Record(url=self._glossary_url(term, lang), lang=lang, title=title, kind="glossary", body=body,
+                      facets=[kind], filters={"kind": [kind]}, meta={"title": title, "kind": kind})
 
     # --- helpers -----------------------------------------------------------------------------
     def _district(self, key: str):

@@ -38,11 +38,17 @@ def lookup(page, query: str, filters: dict | None = None) -> dict:
     return page.evaluate("([q, f]) => window.showcaseSearch.query(q, f)", [query, filters or {}])
 
 
+RESULTS_IN = "() => /\\d/.test(document.querySelector('#sc-search-status').textContent)"
+
+
 def type_query(page, query: str):
+    """Type `query` into the box and wait for Pagefind's results (a glossary term's definition can
+    be shown before them, alone)."""
     page.click(".sc-search__open")
     page.wait_for_selector("#sc-search-dialog[open]")
     page.fill("#sc-search-input", query)
     page.wait_for_selector(".sc-search__hit")
+    page.wait_for_function(RESULTS_IN)
 
 
 def hits(page) -> list[dict]:
@@ -61,6 +67,67 @@ def test_relevance(context, server, lang):
         top = [hit["url"] for hit in lookup(page, item["query"])["top"][:3]]
         if item["expect"] not in top:
             misses.append(f"{item['query']!r}: expected {item['expect']} in the top three, got {top}")
+    page.close()
+    assert misses == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_glossary_terms_come_first(context, server, lang):
+    """Each query of the `first` set of tests/search_queries.yaml finds the term's definition first."""
+    page = open_page(context, server, START[lang])
+    misses = []
+    for item in QUERIES["first"][lang]:
+        top = [hit["url"] for hit in lookup(page, item["query"])["top"]]
+        if not top or top[0] != item["expect"]:
+            misses.append(f"{item['query']!r}: expected {item['expect']} first, got {top[:3]}")
+        elif top.count(item["expect"]) != 1:
+            misses.append(f"{item['query']!r}: {item['expect']} is shown twice")
+    page.close()
+    assert misses == []
+
+
+SEARCHED = """async (query) => {
+  const root = document.querySelector("[data-sc-search]"), input = document.querySelector("#sc-search-input");
+  const done = new Promise((resolve) => {
+    const listen = (event) => {
+      if (event.detail.query === query.trim()) { root.removeEventListener("sc-search-results", listen); resolve(); }
+    };
+    root.addEventListener("sc-search-results", listen);
+    setTimeout(resolve, 15000);
+  });
+  input.value = query;
+  input.dispatchEvent(new Event("input", {bubbles: true}));
+  await done;
+  return [...document.querySelectorAll(".sc-search__hit")].map((a) => ({
+    href: a.href, kind: a.querySelector(".sc-search__kind").textContent,
+    title: a.querySelector(".sc-search__title").textContent,
+    excerpt: a.querySelector(".sc-search__excerpt").textContent,
+    marks: a.querySelectorAll(".sc-search__excerpt *").length}));
+}"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_glossary_name_shows_its_definition_first_in_the_box(context, server, sample_collection, lang):
+    """Every name of every glossary term (cases/glossary/), in either language, typed into the box
+    of either language's pages: the term's definition comes first, once, with its one sentence as
+    the excerpt (text, no markup)."""
+    terms = sample_collection.glossary_sorted()
+    assert len(terms) >= 5
+    page = open_page(context, server, START[lang])
+    page.click(".sc-search__open")
+    page.wait_for_selector("#sc-search-dialog[open]")
+    kind = "词语解释" if lang == "zh" else "Glossary"
+    misses = []
+    for term in terms:
+        url = server + ("en/" if lang == "en" else "") + f"glossary/#{term.id}"
+        for name in term.names():
+            shown = page.evaluate(SEARCHED, name)
+            first = shown[0] if shown else {}
+            if (first.get("href"), first.get("kind"), first.get("title"), first.get("excerpt")) != \
+                    (url, kind, term.term.get(lang), term.short.get(lang)) or first.get("marks"):
+                misses.append(f"{name!r}: {first}")
+            elif [hit["href"] for hit in shown].count(url) != 1:
+                misses.append(f"{name!r}: the definition is shown twice")
     page.close()
     assert misses == []
 
@@ -143,6 +210,7 @@ def test_keys_open_move_through_results_and_close(context, server):
     assert page.evaluate("document.activeElement.id") == "sc-search-input"
     page.keyboard.type("人民坊")
     page.wait_for_selector(".sc-search__hit")
+    page.wait_for_function(RESULTS_IN)
     links = hits(page)
     page.keyboard.press("ArrowDown")
     assert page.evaluate("document.activeElement.href") == links[0]["href"]

@@ -11,6 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator.search.index import _UNUSED
+from generator.search.records import INDEX_LANG, normal_query
 from tests.helpers import build, copy_content, fetch, showcase_serve, wait_for
 
 
@@ -29,15 +30,18 @@ def pages(site: Path, lang: str) -> list[Path]:
     return found
 
 
-def test_one_index_per_language_holding_every_page_and_milestone(sample_site, sample_collection):
+def test_one_index_per_language_holding_every_page_milestone_and_glossary_term(sample_site, sample_collection):
     languages = entry(sample_site)["languages"]
-    assert set(languages) == {"zh", "en"}
+    # the Chinese index is kept under "und" (records.INDEX_LANG: Pagefind must not segment its pairs)
+    assert set(languages) == {INDEX_LANG["zh"], "en"}
     for lang in ("zh", "en"):
-        # every page of the language, plus each milestone as a result of its own
-        assert languages[lang]["page_count"] == len(pages(sample_site, lang)) + len(sample_collection.milestones), lang
-        assert (sample_site / "pagefind" / f"pagefind.{languages[lang]['hash']}.pf_meta").is_file()
+        # every page of the language, plus each milestone and each glossary term as a result of its own
+        key = INDEX_LANG.get(lang, lang)
+        assert languages[key]["page_count"] == (len(pages(sample_site, lang)) + len(sample_collection.milestones)
+                                                + len(sample_collection.glossary)), lang
+        assert (sample_site / "pagefind" / f"pagefind.{languages[key]['hash']}.pf_meta").is_file()
     chunks = sorted(p.name for p in (sample_site / "pagefind" / "index").iterdir())
-    assert any(n.startswith("zh_") for n in chunks) and any(n.startswith("en_") for n in chunks)
+    assert any(n.startswith(INDEX_LANG["zh"] + "_") for n in chunks) and any(n.startswith("en_") for n in chunks)
     assert (sample_site / "pagefind" / "filter").is_dir(), "filters (kind, district, year, case type) are indexed"
 
 
@@ -46,7 +50,7 @@ def test_pages_name_the_language_their_index_is_kept_under(sample_site):
     for lang in ("zh", "en"):
         for path in pages(sample_site, lang)[:40]:
             tag = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").html
-            assert tag["lang"] == lang and tag["lang"] in languages, path
+            assert tag["lang"] == lang and INDEX_LANG.get(tag["lang"], tag["lang"]) in languages, path
 
 
 def test_every_page_has_the_search_box_in_its_header(sample_site):
@@ -60,6 +64,43 @@ def test_every_page_has_the_search_box_in_its_header(sample_site):
             assert (path.parent / box["data-root"]).resolve() == sample_site.resolve(), path
             labels = json.loads(box.select_one("script.sc-search__labels").string)
             assert labels["search_open"] == ("搜索" if lang == "zh" else "Search")
+
+
+def test_the_glossary_names_are_in_the_bundle_for_the_search_box(sample_site, sample_collection):
+    """pagefind/glossary-<lang>.json: each term with every name a reader may type (both languages,
+    as the box compares them), its anchor on the glossary page, its name and its one sentence."""
+    assert sample_collection.glossary, "the sample content has glossary terms"
+    for lang in ("zh", "en"):
+        data = json.loads((sample_site / "pagefind" / f"glossary-{lang}.json").read_text(encoding="utf-8"))
+        terms = {t["url"]: t for t in data["terms"]}
+        assert len(terms) == len(sample_collection.glossary)
+        prefix = "/en" if lang == "en" else ""
+        for term in sample_collection.glossary.values():
+            shown = terms[f"{prefix}/glossary/#{term.id}"]
+            assert shown["title"] == term.term.get(lang) and shown["excerpt"] == term.short.get(lang)
+            assert set(shown["names"]) == {normal_query(name) for name in term.names()}
+            assert all(name == name.strip().lower() and "“" not in name for name in shown["names"])
+        # the anchors exist on the glossary page
+        html = (sample_site / prefix.lstrip("/") / "glossary" / "index.html").read_text(encoding="utf-8")
+        ids = {element.get("id") for element in BeautifulSoup(html, "html.parser").select("[id]")}
+        assert {url.split("#", 1)[1] for url in terms} <= ids
+
+
+def test_normal_query():
+    assert normal_query("  “十全十美”  ") == "十全十美"
+    assert normal_query("「人民坊」《一图三会》") == "人民坊一图三会"
+    assert normal_query(" One  plan,\tthree ‘meetings’ ") == "one plan, three meetings"
+
+
+def test_chinese_is_indexed_by_pairs_and_reads_back():
+    from generator.search.records import query_pairs, split_han
+
+    assert split_han("<p>社区生活圈</p>") == "<p> 社区^  区生^  生活^  活圈^  圈^ </p>"
+    # a word split by inline markup is still one word; spaces beside Chinese are marked
+    assert "民坊^" in split_han("<p><strong>人民</strong>坊</p>")
+    assert split_han("<p>城桥镇 邻里</p>") == "<p> 城桥^  桥镇^  镇^^  邻里^  里^ </p>"
+    assert split_han('<p class="x">E刻 and more</p>') == '<p class="x">E 刻^^ and more</p>'
+    assert query_pairs("E刻生活圈") == "E 刻生 生活 活圈" and query_pairs("坊") == "坊"
 
 
 def test_only_what_the_search_box_uses_is_published(sample_site):
@@ -158,4 +199,4 @@ def test_a_cut_short_index_file_fails_the_build_instead_of_the_search():
         with pytest.raises(SearchIndexError) as caught:
             _check([record], files)
         assert "搜索索引生成失败" in str(caught.value) and "search index failed" in str(caught.value)
-    assert _check([record], {"pagefind-entry.json": b'{"languages": {"zh": {"page_count": 1}}}'}) == {"zh": 1}
+    assert _check([record], {"pagefind-entry.json": b'{"languages": {"und": {"page_count": 1}}}'}) == {"zh": 1}
