@@ -162,15 +162,16 @@ def test_serve_rebuilds_the_index_with_the_pages(tmp_path):
         first = wait_for(lambda: fetch(url), 60)
         assert first, "mkdocs serve does not serve the search index"
         languages = json.loads(first)["languages"]
-        assert set(languages) == {"zh", "en"}
+        zh = INDEX_LANG["zh"]  # the Chinese index's name (records.INDEX_LANG)
+        assert set(languages) == {zh, "en"}
         # a new milestone: the index is rebuilt with the pages (one more record per language)
         milestone = content / "milestones" / "2022-guidance.yaml"
         text = milestone.read_text(encoding="utf-8")
         copy = text.replace("id: 2022-guidance", "id: serve-search-check", 1)
         assert copy != text
         (content / "milestones" / "serve-search-check.yaml").write_text(copy, encoding="utf-8")
-        later = wait_for(lambda: (t := fetch(url)) and json.loads(t)["languages"]["zh"]["page_count"]
-                         == languages["zh"]["page_count"] + 1 and t, 90)
+        later = wait_for(lambda: (t := fetch(url)) and json.loads(t)["languages"][zh]["page_count"]
+                         == languages[zh]["page_count"] + 1 and t, 90)
         assert later, "the index was not rebuilt after an edit"
 
 
