@@ -66,62 +66,72 @@ class TermLinker:
         # the longest spelling first: 十全十美生活圈 before 十全十美
         spellings.sort(key=lambda pair: -len(pair[0]))
         self._owner = {s.casefold(): term_id for s, term_id in spellings}
-        self._spellings = [s for s, _ in spellings]
-        self._pattern = re.compile("|".join(_bounded(s) for s in self._spellings), re.I) if spellings else None
+        self._spellings = spellings
+        self._patterns: dict[frozenset, re.Pattern] = {}  # by the terms a page holds
+
+    def _pattern_for(self, folded_page: str) -> re.Pattern | None:
+        """The pattern of the spellings that occur in the page at all (found by plain substring
+        search, far quicker than trying every spelling at every position of every page)."""
+        present = frozenset(term_id for spelling, term_id in self._spellings if spelling.casefold() in folded_page)
+        if not present:
+            return None
+        pattern = self._patterns.get(present)
+        if pattern is None:
+            chosen = [spelling for spelling, term_id in self._spellings if term_id in present]
+            # the lookahead turns most positions away at one character, before the alternatives
+            first = "".join(sorted({re.escape(s[0]) for s in chosen}))
+            pattern = self._patterns[present] = re.compile(
+                f"(?=[{first}])(?:" + "|".join(_bounded(s) for s in chosen) + ")", re.I)
+        return pattern
 
     def link(self, html: str, href: Callable[[str], str]) -> tuple[str, int]:
         """The page with its terms linked, and how many it linked; `href(term_id)` is the
-        address of a term's definition from this page."""
-        if self._pattern is None or self._pattern.search(html) is None:
+        address of a term's definition from this page.
+
+        The spellings are found first, in one pass of one pattern; the page's tags are then
+        followed only as far as the last spelling still to decide, and only at a spelling is its
+        place looked at (which elements are open around it)."""
+        pattern = self._pattern_for(html.casefold()) if self._spellings else None
+        if pattern is None:
             return html, 0
         self._href = href
-        out: list[str] = []
-        stack: list[tuple[str, bool, bool, str | None]] = []  # (name, running, never, own term)
+        found: list[tuple[int, int, str]] = []  # (start, end, term id) of each term's first linkable use
         done: set[str] = set()
-        position = 0
-        for match in _TOKEN.finditer(html):
-            if match.start() > position:
-                out.append(self._text(html[position:match.start()], stack, done))
-            tag = match.group(0)
-            out.append(tag)
-            position = match.end()
-            name = (match.group(2) or "").lower()
-            if not name or match.group(1):
-                continue  # a comment, or a whole script or style
-            if tag.startswith("</"):
-                for depth in range(len(stack) - 1, -1, -1):
-                    if stack[depth][0] == name:
-                        del stack[depth:]
-                        break
+        stack: list[tuple[str, bool, bool, str | None]] = []  # open elements: (name, running, never, own term)
+        tags = _TOKEN.finditer(html)
+        pending = next(tags, None)  # the next tag not yet followed
+        text_start = 0  # where the text the current spelling stands in begins
+        for match in pattern.finditer(html):
+            term_id = self._owner.get(match.group(0).casefold())
+            if term_id is None or term_id in done:
                 continue
-            if name in _VOID or tag.endswith("/>"):
+            start, end = match.span()
+            while pending is not None and pending.end() <= start:
+                _follow(pending, stack)
+                text_start = pending.end()
+                pending = next(tags, None)
+            text_end = pending.start() if pending is not None else len(html)
+            if start < text_start or end > text_end:
+                continue  # inside a tag, a comment or a script
+            if not any(running for _, running, _, _ in stack) or any(never for _, _, never, _ in stack):
                 continue
-            own = _OWN.search(tag)
-            stack.append((name, name in _RUNNING, name in _NEVER or bool(_NEVER_CLASS.search(tag)),
-                          own.group(1) if own else None))
+            if any(own == term_id for *_, own in stack):
+                continue  # the term's own definition
+            if _cuts_reference(html, text_start, text_end, start, end):
+                continue
+            found.append((start, end, term_id))
+            done.add(term_id)
             if len(done) == len(self.terms):
                 break
-        rest = html[position:]
-        out.append(rest if len(done) == len(self.terms) else self._text(rest, stack, done))
-        return "".join(out), len(done)
-
-    def _text(self, text: str, stack: list, done: set[str]) -> str:
-        if not text.strip() or not any(running for _, running, _, _ in stack) or any(never for _, _, never, _ in stack):
-            return text
-        own = {term_id for *_, term_id in stack if term_id}
-        # a character reference is one character: a match may not begin or end inside one
-        # ("lt" in "&lt;", "39" in "&#39;")
-        inside = {n for ref in _REFERENCE.finditer(text) for n in range(ref.start() + 1, ref.end())}
-        pieces: list[str] = []
-        start = 0
-        for match in self._pattern.finditer(text):
-            term_id = self._owner.get(match.group(0).casefold())
-            if term_id is None or term_id in done or term_id in own or match.start() in inside or match.end() in inside:
-                continue
-            done.add(term_id)
-            pieces += [text[start:match.start()], self._wrap(term_id, match.group(0))]
-            start = match.end()
-        return "".join(pieces) + text[start:] if pieces else text
+        if not found:
+            return html, 0
+        out: list[str] = []
+        position = 0
+        for start, end, term_id in found:
+            out += [html[position:start], self._wrap(term_id, html[start:end])]
+            position = end
+        out.append(html[position:])
+        return "".join(out), len(found)
 
     def _wrap(self, term_id: str, written: str) -> str:
         term = self.terms[term_id]
@@ -131,6 +141,33 @@ class TermLinker:
         return str(Markup('<span class="sc-term"><a class="sc-term__link" href="{href}" aria-describedby="{tip}">{written}</a>'
                           '<span class="sc-term__tip" role="tooltip" id="{tip}" hidden>{text}{more}</span></span>').format(
             href=self._href(term_id), tip=tip_id, written=Markup(written), text=term.tip, more=more))
+
+
+def _follow(tag: re.Match, stack: list) -> None:
+    """Open or close the element of one tag on `stack`."""
+    name = (tag.group(2) or "").lower()
+    if not name or tag.group(1):
+        return  # a comment, or a whole script or style
+    text = tag.group(0)
+    if text.startswith("</"):
+        for depth in range(len(stack) - 1, -1, -1):
+            if stack[depth][0] == name:
+                del stack[depth:]
+                break
+        return
+    if name in _VOID or text.endswith("/>"):
+        return
+    own = _OWN.search(text)
+    stack.append((name, name in _RUNNING, name in _NEVER or bool(_NEVER_CLASS.search(text)), own.group(1) if own else None))
+
+
+def _cuts_reference(html: str, text_start: int, text_end: int, start: int, end: int) -> bool:
+    """Whether a match would begin or end inside a character reference ("lt" in "&lt;", "39" in
+    "&#39;"): a reference is one character."""
+    for ref in _REFERENCE.finditer(html, max(text_start, start - 40), min(text_end, end + 40)):
+        if ref.start() < start < ref.end() or ref.start() < end < ref.end():
+            return True
+    return False
 
 
 def _bounded(escaped: str) -> str:

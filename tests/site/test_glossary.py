@@ -145,12 +145,14 @@ id: {id}
 term: {{zh: {zh}, en: {en}}}
 short: {{zh: 一句话。, en: One sentence.}}
 definition: {{zh: 定义。, en: Definition.}}
+sources: [{{document: plan-2024}}]
 """
+DOCUMENTS = "documents:\n  - {id: plan-2024, title: {zh: 2024年行动方案, en: The 2024 action plan}}\n"
 
 
 def _content(tmp_path: Path, files: dict[str, str]) -> Path:
     root = tmp_path / "cases"
-    for name, text in files.items():
+    for name, text in {"documents.yaml": DOCUMENTS, **files}.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8")
@@ -171,11 +173,11 @@ def test_an_unknown_related_term_is_an_error_with_line_and_suggestion(tmp_path):
     errors = _errors(root)
     messages = {e.field: e for e in errors}
     related = messages["related[2]"]
-    assert (related.file, related.line) == ("cases/glossary/liuyiting.yaml", 5)
+    assert (related.file, related.line) == ("cases/glossary/liuyiting.yaml", 6)
     assert "renminfang" in related.hint.zh and "renminfang" in related.hint.en
     assert "词语" in related.message.zh and "glossary term" in related.message.en
     case = messages["cases[1]"]
-    assert case.line == 6 and "no-such-case" in case.message.en
+    assert case.line == 7 and "no-such-case" in case.message.en
 
 
 def test_a_spelling_that_names_two_terms_is_an_error(tmp_path):
@@ -184,14 +186,14 @@ def test_a_spelling_that_names_two_terms_is_an_error(tmp_path):
         "glossary/b-term.yaml": TERM.format(id="b-term", zh="人民坊中心", en="Renminfang centre") + "aliases: {en: [“renminfang”]}\n",
     })
     (error,) = _errors(root)
-    assert (error.code, error.file, error.line) == ("term_name_taken", "cases/glossary/b-term.yaml", 5)
+    assert (error.code, error.file, error.line) == ("term_name_taken", "cases/glossary/b-term.yaml", 6)
     assert "a-term" in error.message.zh and "a-term" in error.message.en
 
 
 def test_a_term_related_to_itself_is_an_error(tmp_path):
     root = _content(tmp_path, {"glossary/a-term.yaml": TERM.format(id="a-term", zh="人民坊", en="Renminfang") + "related: [a-term]\n"})
     (error,) = _errors(root)
-    assert (error.code, error.line) == ("related_to_itself", 5)
+    assert (error.code, error.line) == ("related_to_itself", 6)
 
 
 def test_an_untranslated_explanation_says_so_in_the_tooltip():
