@@ -5,9 +5,9 @@ Builds the same content four times (benchmarks/build_bench.py makes the syntheti
   none      no search at all (the baseline build time)
   material  Material's search plugin, lang zh + en, jieba with the programme's words as user
             dictionary (generator/search/words.txt and every name in the content)
-  pagefind  the site's search: Pagefind's extended build, Chinese one token per character
-            (generator/search/)
-  pf-jieba  the same without the per-character tokens: Pagefind's own jieba segmentation at
+  pagefind  the site's search: Pagefind's extended build, Chinese one token per character and
+            the next (generator/search/)
+  pf-jieba  the same without the pair tokens: Pagefind's own jieba segmentation at
             indexing and the browser's at query time (what the extended build does by itself)
 and reports, for each: build time, index bytes on disk per language, bytes transferred before the
 first results of a typical query in headless Chromium (raw, and gzip as a server would send it),
@@ -16,6 +16,23 @@ many of the programme's words that the content contains are found on a page that
 
     .venv/bin/python benchmarks/search_bench.py --cases 1000
     .venv/bin/python benchmarks/search_bench.py --cases 100 --keep     # keep the built sites
+
+--query-words measures the site's search alone, word by word (the budget of issue 18: a query of
+up to six Chinese characters, or an English word or phrase, costs at most 150 KB gzip before its
+first results, cold cache, and answers within 100 ms once loaded). It builds the site once with the
+sample content plus N synthetic cases and, for each word of ZH_WORDS and EN_WORDS (the programme's
+own words, 2-6 characters, that the content holds), opens a fresh browser context (empty cache;
+every request to another host is refused), loads a page, opens the search box and types the word.
+It records the gzip size (each response body gzipped as a server would send it, or as it is when
+already gzip) of everything that finished loading between opening the box and the first results
+on screen (Resource Timing, read in the page) and, when a glossary term's definition came first
+(it needs only the glossary's small file), also until Pagefind's results were on screen; then the
+latency of the same query again, the index loaded (typing to Pagefind's results on screen, median
+of three). Prints each word, then the median and the worst for each language.
+
+    .venv/bin/python benchmarks/search_bench.py --cases 1000 --query-words
+    .venv/bin/python benchmarks/search_bench.py --cases 1000 --query-words --site /tmp/kept/site   # a site built before
+    PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE=2000 .venv/bin/python benchmarks/search_bench.py --query-words  # Pagefind's option
 
 Material's Chinese segmentation needs jieba: `.venv/bin/pip install jieba` (or `pip install -e .[bench]`).
 """
@@ -49,6 +66,16 @@ LATENCY = {"zh": ["生活圈", "社区服务", "华阳街道", "党群服务", "
            "en": ["community", "Huayang", "street renewal", "elderly care", "Changning", "life circle", "design", "service"]}
 START = {"zh": "about/", "en": "en/about/"}
 VARIANTS = ("none", "material", "pagefind", "pf-jieba")
+# --query-words: the programme's own words of 2-6 characters (cases/, generator/search/words.txt)
+ZH_WORDS = ["社区生活圈", "党群服务中心", "人民坊", "六艺亭", "一图三会", "十全十美", "一站式服务中心", "为老服务",
+            "养老服务", "嵌入式", "街区烟火气", "长宁区", "华阳街道", "生活圈", "会客厅", "邻里中心", "宁聚里", "北虹之星",
+            "沪派江南", "复兴岛", "掌中宝", "殷行街道", "宜川路街道", "汇龙湖", "数字地图", "十周年", "实施行动指南",
+            "设计竞赛", "美好生活", "市民驿站", "城市更新", "家门口", "优秀案例", "行动方案", "便民服务"]
+EN_WORDS = ["Renminfang", "life circle", "Liuyiting", "Changning", "Huayang", "Jiangwan citizens station", "elderly care",
+            "Renminfang competition", "street vitality", "Ningjuli", "Beihong Star", "Fuxing Island", "Pengpu",
+            "digital map", "tenth anniversary", "implementation guide", "Huilong Lake", "neighbourhood centre",
+            "design competition", "Shanghai-style Jiangnan"]
+BUDGET_KB, BUDGET_MS = 150, 100
 
 
 # --- building ---------------------------------------------------------------------------------
@@ -65,15 +92,16 @@ def build(variant: str, content: Path, site: Path, cache: Path, user_dict: Path)
         # the separator must split at the zero-width spaces the plugin puts between jieba's words
         plugins.append({"search": {"lang": ["zh", "en"], "jieba_dict_user": str(user_dict),
                                    "separator": r"[\s\u200b\-]+"}})
-    split_han = records.split_han
+    split_han, index_lang = records.split_han, records.INDEX_LANG
     if variant == "pf-jieba":
         records.split_han = lambda html: html  # leave Chinese to Pagefind's own segmenter
+        records.INDEX_LANG = {}
     try:
         start = time.perf_counter()
         mkdocs_build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site), plugins=plugins))
         return time.perf_counter() - start
     finally:
-        records.split_han = split_han
+        records.split_han, records.INDEX_LANG = split_han, index_lang
 
 
 def _hand_kept_words() -> list[str]:
@@ -260,6 +288,148 @@ def material_words_found(site: Path, browser, words: list[str]) -> str:
     return f"{found}/{len(words)}" + (f" (missed e.g. {', '.join(misses[:4])})" if misses else "")
 
 
+# --- word by word (--query-words) ------------------------------------------------------------
+FIRST_RESULTS = """async (word) => {
+  // type the word into the open box; the time the first result is on screen, and what loaded before
+  const input = document.querySelector("#sc-search-input"), list = document.querySelector("#sc-search-results");
+  const status = document.querySelector("#sc-search-status"), hint = status.textContent;
+  // Pagefind's results on screen (after a glossary term's definition, which can come first)
+  const full = new Promise((resolve) => {
+    document.querySelector("[data-sc-search]").addEventListener("sc-search-results", () => resolve(performance.now()), {once: true});
+    setTimeout(() => resolve(null), 30000);
+  });
+  const done = new Promise((resolve) => {
+    const check = () => list.children.length || status.textContent !== hint;
+    const observer = new MutationObserver(() => {
+      if (check()) { observer.disconnect(); resolve(performance.now()); }
+    });
+    observer.observe(list.parentNode, {childList: true, subtree: true, characterData: true});
+    setTimeout(() => { observer.disconnect(); resolve(null); }, 30000);
+  });
+  input.value = word;
+  input.dispatchEvent(new Event("input", {bubbles: true}));
+  const at = await done;
+  const hits = list.children.length;
+  return {at, hits, full: await full};
+}"""
+
+WARM = """async (word) => {
+  // typing to Pagefind's results on screen (the box's sc-search-results event), the index loaded
+  const root = document.querySelector("[data-sc-search]"), input = document.querySelector("#sc-search-input");
+  const t0 = performance.now();
+  const done = new Promise((resolve) => {
+    const listen = (event) => {
+      if (event.detail.query === word.trim()) { root.removeEventListener("sc-search-results", listen); resolve(performance.now() - t0); }
+    };
+    root.addEventListener("sc-search-results", listen);
+    setTimeout(() => resolve(null), 10000);
+  });
+  input.value = word;
+  input.dispatchEvent(new Event("input", {bubbles: true}));
+  return await done;
+}"""
+
+CLEAR = """() => { const input = document.querySelector("#sc-search-input");
+  input.value = ""; input.dispatchEvent(new Event("input", {bubbles: true})); }"""
+
+RESOURCES = """(since) => performance.getEntriesByType("resource")
+  .filter((r) => r.startTime >= since).map((r) => ({name: r.name, end: r.responseEnd}))"""
+
+
+def gzip_size(body: bytes) -> int:
+    """What a server sends: a body that is gzip already (Pagefind's files) as it is, else gzipped."""
+    return len(body) if body[:2] == b"\x1f\x8b" else len(gzip.compress(body, 6))
+
+
+def word_measure(base: str, browser, lang: str, word: str) -> dict:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # a cold cache
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
+    bodies: dict[str, bytes] = {}
+
+    def collect(response):
+        try:
+            bodies[response.url] = response.body()
+        except Exception:
+            pass
+
+    page = context.new_page()
+    page.on("response", collect)
+    page.goto(base + START[lang])
+    page.wait_for_selector(".sc-search:not([hidden])")
+    page.wait_for_load_state("networkidle")
+    opened = page.evaluate("performance.now()")
+    page.click(".sc-search__open")
+    first = page.evaluate(FIRST_RESULTS, word)
+    page.wait_for_timeout(300)  # the bodies of the responses seen in the page
+    resources = page.evaluate(RESOURCES, opened)
+    fetched = [r for r in resources if first["at"] is not None and r["end"] <= first["at"]]
+    size = sum(gzip_size(bodies.get(r["name"], b"")) for r in fetched)
+    pagefind = [r for r in resources if first["full"] is not None and r["end"] <= first["full"]]
+    size_full = sum(gzip_size(bodies.get(r["name"], b"")) for r in pagefind)
+    times = []
+    for _ in range(3):
+        page.evaluate(CLEAR)
+        ms = page.evaluate(WARM, word)
+        if ms is not None:
+            times.append(ms)
+    context.close()
+    return {"word": word, "gzip": size, "gzip_full": size_full, "requests": len(fetched), "hits": first["hits"],
+            "first_ms": None if first["at"] is None else first["at"] - opened,
+            "warm_ms": statistics.median(times) if times else None,
+            "files": [(r["name"].split("/pagefind/", 1)[-1], gzip_size(bodies.get(r["name"], b""))) for r in fetched]}
+
+
+def query_words(site: Path, files: bool = False, only: list[str] | None = None) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    text = {lang: "".join(p.read_text(encoding="utf-8") for p in site.rglob("index.html")
+                          if p.relative_to(site).as_posix().startswith("en/") == (lang == "en")) for lang in ("zh", "en")}
+    out: dict = {}
+    with serve(site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        for lang, words in (("zh", ZH_WORDS), ("en", EN_WORDS)):
+            rows = []
+            for word in words:
+                if only and word not in only:
+                    continue
+                if word.lower() not in text[lang].lower():
+                    print(f"  {lang} {word}: not in the content, skipped", flush=True)
+                    continue
+                row = word_measure(base, browser, lang, word)
+                rows.append(row)
+                warm = "-" if row["warm_ms"] is None else f"{row['warm_ms']:.0f} ms"
+                also = "" if row["gzip_full"] == row["gzip"] else f" (Pagefind's results after {kb(row['gzip_full'])})"
+                print(f"  {lang} {word}: {kb(row['gzip'])} in {row['requests']} files before the first results{also}"
+                      f" ({row['hits']} shown, {row['first_ms'] or 0:.0f} ms cold), {warm} warm", flush=True)
+                if files:
+                    for name, size in row["files"]:
+                        print(f"      {kb(size):>10}  {name}")
+            out[lang] = rows
+        browser.close()
+    return out
+
+
+def report_words(cases: int, results: dict) -> None:
+    print(f"\nSearch word by word, sample content + {cases} synthetic cases (budget {BUDGET_KB} KB gzip, {BUDGET_MS} ms warm)")
+    for lang, rows in results.items():
+        if not rows:
+            continue
+        sizes = [r["gzip"] for r in rows]
+        warm = [r["warm_ms"] for r in rows if r["warm_ms"] is not None]
+        worst = max(rows, key=lambda r: r["gzip"])
+        slowest = max(rows, key=lambda r: r["warm_ms"] or 0)
+        over = [r["word"] for r in rows if r["gzip"] > BUDGET_KB * 1024 or (r["warm_ms"] or 0) > BUDGET_MS]
+        full = [r["gzip_full"] for r in rows]
+        worst_full = max(rows, key=lambda r: r["gzip_full"])
+        print(f"{lang}: {len(rows)} words; before first results median {kb(statistics.median(sizes))}, "
+              f"worst {kb(worst['gzip'])} ({worst['word']}); warm latency median {statistics.median(warm):.0f} ms, "
+              f"worst {slowest['warm_ms']:.0f} ms ({slowest['word']}); over budget: {', '.join(over) or 'none'}")
+        if full != sizes:  # a glossary term's definition came first
+            print(f"    until Pagefind's results too: median {kb(statistics.median(full))}, worst {kb(worst_full['gzip_full'])}"
+                  f" ({worst_full['word']}); over {BUDGET_KB} KB: "
+                  f"{', '.join(r['word'] for r in rows if r['gzip_full'] > BUDGET_KB * 1024) or 'none'}")
+
+
 # --- main -------------------------------------------------------------------------------------
 def kb(n) -> str:
     return "-" if n is None else f"{n / 1024:,.1f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:,.2f} MB"
@@ -273,6 +443,11 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", choices=VARIANTS, help="measure these variants only")
     parser.add_argument("--files", action="store_true",
                         help="also list every search file fetched before the first results, with its gzip size")
+    parser.add_argument("--query-words", action="store_true",
+                        help="the site's search only, word by word (ZH_WORDS, EN_WORDS): bytes before the first "
+                             "results (cold) and latency (warm), each word, median and worst")
+    parser.add_argument("--site", type=Path, help="--query-words: measure this built site instead of building one")
+    parser.add_argument("--word", action="append", help="--query-words: only this word (repeat for more)")
     parser.add_argument("--words", type=int, default=200,
                         help="check at most this many programme words (the hand-kept list first, then names "
                              "spread evenly over the rest); each is a query in the browser")
@@ -285,6 +460,16 @@ def main() -> int:
         jieba.setLogLevel(logging.ERROR)
     except ImportError:
         print("note: jieba is not installed: Material's index will not segment Chinese (pip install jieba)")
+    if args.query_words:
+        if args.site:
+            report_words(args.cases, query_words(args.site, args.files, args.word))
+            return 0
+        with scratch_folder("showcase-search-bench-", args.keep) as work:
+            content = prepare(work, args.cases, args.seed)
+            seconds = build("pagefind", content, work / "site", work / "cache", work / "unused")
+            print(f"built: {seconds:.1f} s ({args.cases} synthetic cases)", flush=True)
+            report_words(args.cases, query_words(work / "site", args.files, args.word))
+        return 0
     with scratch_folder("showcase-search-bench-", args.keep) as work:
         content = prepare(work, args.cases, args.seed)
         user_dict = work / "jieba-user-dict.txt"
