@@ -136,10 +136,13 @@ def disk_bytes(variant: str, site: Path) -> dict[str, int]:
     if not bundle.exists():
         return {}
     size = {"total": sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())}
+    from generator.search.records import INDEX_LANG
+
+    name = {lang: INDEX_LANG.get(lang, lang) if variant == "pagefind" else lang for lang in ("zh", "en")}
     for lang in ("zh", "en"):
-        size[lang] = sum(p.stat().st_size for folder in ("index", "filter") for p in (bundle / folder).glob(f"{lang}_*"))
+        size[lang] = sum(p.stat().st_size for folder in ("index", "filter") for p in (bundle / folder).glob(f"{name[lang]}_*"))
     size["fragments"] = sum(p.stat().st_size for p in (bundle / "fragment").glob("*"))
-    size["chunks_zh"] = len(list((bundle / "index").glob("zh_*")))
+    size["chunks_zh"] = len(list((bundle / "index").glob(f"{name['zh']}_*")))
     return size
 
 
