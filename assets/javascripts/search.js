@@ -189,7 +189,7 @@
   const INDEX_LANG = { zh: "und" }; // records.py INDEX_LANG
   const hasHan = new RegExp(`[${HAN}]`, "u");
   const runs = new RegExp(`[${HAN}]+|[^${HAN}]+`, "gu");
-  const PAIR = new RegExp(`^(\\^?)([${HAN}])[${HAN}]?\\^(\\^?)$`, "u");
+  const PAIR = new RegExp(`^(\\^?)([${HAN}])([${HAN}]?)\\^(\\^?)$`, "u");
   // every pair of a word (its exact phrase); `joins`: the pairs at odd places only, which in a word
   // made of two-character words are the joins between them (便民服务 -> 民服, 社区生活圈 -> 区生 活圈,
   // 党群服务中心 -> 群服 务中), for the ranking. Ranking costs by the pages and places it reads, and
@@ -215,33 +215,41 @@
     const ranked = await pagefind.search(words.map((word) => pairs(word, true)).join(" "), { filters });
     if (!ranked || ranked.results.length === 0) return ranked && ranked.results;
     let keep = null;
+    let shown = null; // the first word's exact results: their excerpts mark the whole word
     for (const word of words.filter(isPhrase)) {
       const exact = await pagefind.search(`"${pairs(word)}"`, { filters });
-      const ids = new Set((exact ? exact.results : []).map((r) => r.id));
+      const results = exact ? exact.results : [];
+      const ids = new Set(results.map((r) => r.id));
       keep = keep ? new Set([...keep].filter((x) => ids.has(x))) : ids;
+      if (!shown) shown = new Map(results.map((r) => [r.id, r]));
     }
     if (!keep) return ranked.results;
-    const together = ranked.results.filter((r) => keep.has(r.id));
+    // in the ranking's order; each shown by its exact match (the ranking reads only some pairs)
+    const together = ranked.results.filter((r) => keep.has(r.id)).map((r) => shown.get(r.id) || r);
     return together.length ? together : ranked.results;
   }
 
   /* The words of an indexed text back as the page wrote them: [[word, marked]...] -> [[text, marked]...].
-     A pair token shows its first character, with a space where its marks say the text had one;
-     other words are separated by a space, as Pagefind keeps them. */
+     A pair token shows its first character, with a space where its marks say the text had one; a
+     matched pair matched the next character too. Other words are separated by a space, as Pagefind
+     keeps them. */
   function readable(words) {
     const out = [];
     let plain = false;
+    let carry = false; // the last token was a matched pair: this character is matched as well
     for (const [word, marked] of words) {
       const pair = PAIR.exec(word);
       if (pair) {
         if (pair[1]) out.push([" ", false]);
-        out.push([pair[2], marked]);
-        if (pair[3]) out.push([" ", false]);
+        out.push([pair[2], marked || carry]);
+        if (pair[4]) out.push([" ", false]);
+        carry = marked && Boolean(pair[3]);
         plain = false;
       } else if (word) {
         if (plain) out.push([" ", false]);
         out.push([word, marked]);
         plain = true;
+        carry = false;
       }
     }
     return out;

@@ -282,6 +282,40 @@ def test_search_text_is_never_markup(context, server):
     page.close()
 
 
+@pytest.mark.parametrize("query", ["人民坊", "社区生活圈", "城桥镇", "E刻生活圈"])
+def test_excerpts_read_as_the_page_writes_them(context, server, sample_site, query):
+    """Chinese is indexed as pairs of characters with marks (records.split_han): the excerpts show
+    the text as written, the query marked as one run, no pair or mark left over."""
+    page = open_page(context, server, START["zh"])
+    type_query(page, query)
+    # (a glossary term's definition, shown first for its name, has its own sentence as the excerpt)
+    shown = page.eval_on_selector_all(".sc-search__hit", """els => els.filter(a => !a.href.includes('/glossary/'))
+        .map(a => a.querySelector('.sc-search__excerpt')).map(e => ({
+        text: e.textContent, marks: [...e.querySelectorAll('mark')].map(m => m.textContent)}))""")
+    page.close()
+    from bs4 import BeautifulSoup
+
+    from generator.search.records import EXCLUDE_SELECTORS
+
+    def indexed(path: Path) -> str:  # a page's text as the index holds it, without spaces
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for element in soup.select(", ".join(EXCLUDE_SELECTORS)):
+            element.decompose()
+        return squeeze(soup.get_text())
+
+    squeeze = lambda text: re.sub(r"\s+", "", text)  # noqa: E731 - Pagefind joins the text of elements
+    text = "".join(indexed(p) for p in sample_site.rglob("index.html")
+                   if not p.relative_to(sample_site).as_posix().startswith(("en/", "pagefind/")))
+    assert shown
+    for excerpt in shown:
+        assert "^" not in excerpt["text"], excerpt
+        # an excerpt is a stretch of a page's text
+        assert squeeze(excerpt["text"])[:8] in text, excerpt
+    # the whole query is marked, as one run (E刻: the Latin letter is a word of its own)
+    wanted = query.replace("E", "")
+    assert all(any(wanted in mark for mark in excerpt["marks"]) for excerpt in shown), shown
+
+
 def test_a_case_is_not_found_by_the_related_cases_it_lists(context, server, sample_site, sample_collection):
     """A case page's related-case cards are not indexed: searching another case's title does not
     bring up every page that merely lists it as related (and the index stays half the size)."""
