@@ -287,7 +287,8 @@ class Compare:
     # --- HTML ---------------------------------------------------------------------------------
     def html(self, sentinel: str, hostile: str, where: str, squeeze=None) -> list[str]:
         """Compare two pages (or fragments); returns the Markdown regions of the hostile one.
-        `squeeze` removes characters both sides may differ by (search records' word breaks)."""
+        `squeeze` removes characters both sides may differ by (search records' word breaks),
+        before spaces are normalised (the records' pairs are read back by their spaces)."""
         found: list[str] = []
         expected_events, expected_charts = _split_svg(events(cut_markdown(sentinel)))
         actual_events, actual_charts = _split_svg(events(cut_markdown(hostile, found)))
@@ -310,10 +311,10 @@ class Compare:
                         continue
                     want_value = _VERSION.sub("?v=#", self.sub(want_value or ""))
                     got_value = _VERSION.sub("?v=#", got_value or "")
-                    if squeeze(norm(want_value)) != squeeze(norm(got_value)):
+                    if norm(squeeze(want_value)) != norm(squeeze(got_value)):
                         raise Mismatch(f"{context}: <{got[1]} {name}> is {got_value!r}, expected {want_value!r}")
             elif want[0] == "text":
-                if squeeze(norm(self.sub(want[1]))) != squeeze(norm(got[1])):
+                if norm(squeeze(self.sub(want[1]))) != norm(squeeze(got[1])):
                     raise Mismatch(f"{context}: the text is {norm(got[1])[:300]!r},\nexpected {norm(self.sub(want[1]))[:300]!r}")
             elif want != got:
                 raise Mismatch(f"{context}: {got!r} where the twin has {want!r}")
