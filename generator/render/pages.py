@@ -176,6 +176,23 @@ def page_content(html: str, title: str, lang: Lang, toc: list) -> tuple[str, lis
     return html, sections
 
 
+# A table of contents is worth its column from this many sections on; with fewer it is a column of
+# one or two links beside the text (issue 20: no empty chrome).
+TOC_MIN_SECTIONS = 3
+
+
+def chrome_hidden(hide: tuple[str, ...], sections: list) -> tuple[str, ...]:
+    """Material's sidebars a page does without (its page.meta.hide):
+    - the navigation sidebar on every page: the site's navigation is one level of tabs (NAV), so
+      beside a page it would list that page alone (on a phone the menu still lists every tab);
+    - the table of contents on a page of fewer than TOC_MIN_SECTIONS sections."""
+    level_two = [s for s in sections if s["level"] == 2] + [c for s in sections if s["level"] == 1 for c in s["children"]]
+    out = [*hide, "navigation"]
+    if len(level_two) < TOC_MIN_SECTIONS:
+        out.append("toc")
+    return tuple(dict.fromkeys(out))
+
+
 class PageRenderer:
     def __init__(self, collection: Collection, templates_dir: Path, media: PublishedMedia, maps=None, downloads=None,
                  strings: Strings | None = None, asset_versions: AssetVersions | None = None, bytecode_cache=None):
@@ -454,7 +471,8 @@ class PageRenderer:
         # Every page gets a meta description in its own language (else Material falls back to the
         # Chinese site_description of mkdocs.yml on English pages).
         return PageSpec(route=job.route, lang=job.lang, title=job.title, html=html or "", toc=[tuple(t) for t in toc],
-                        description=job.description or self.strings.get("site_tagline", job.lang), hide=job.hide,
+                        description=job.description or self.strings.get("site_tagline", job.lang),
+                        hide=chrome_hidden(job.hide, sections),
                         kind=job.kind, entry=job.context.get(_ENTRY.get(job.kind, "")),
                         content=content, sections=sections, key=key, extra=extra)
 
