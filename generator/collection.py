@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from .content.models import (
     LANGS, PLAN_COLUMNS, Case, CompetitionSite, Document, DocumentList, Entry, Exhibition, GlossaryTerm, Media,
-    Milestone, Page, PlanTable, Text,
+    Milestone, Page, PlanTable, Text, fold_name,
 )
 from .content.reference import Reference, reference
 from .content.validate import validate_entry
@@ -353,7 +353,7 @@ def _check_glossary(collection: Collection, diagnostics: Diagnostics, unusable: 
                 elif ref not in collection.table(kind) and (kind, ref) not in unusable:
                     diagnostics.add(_unknown_ref(source, (field_name, index), ref, list(collection.table(kind)), noun_zh, noun_en))
         for loc, name in _term_names(term):
-            folded = fold_term(name)
+            folded = fold_name(name)
             first = owner.setdefault(folded, (term.id, name))
             if first[0] != term.id:
                 other = collection.sources[("glossary", first[0])]
@@ -371,14 +371,6 @@ def _term_names(term: GlossaryTerm) -> Iterator[tuple[tuple, str]]:
     for lang in LANGS:
         for index, name in enumerate(getattr(term.aliases, lang)):
             yield ("aliases", lang, index), name
-
-
-def fold_term(name: str) -> str:
-    """A spelling as a reader's query is compared with it: without quotation marks and spaces,
-    Latin letters in lower case (search.js folds queries the same way)."""
-    import re
-
-    return re.sub(r"[\s\"'“”‘’「」『』《》]+", "", name).casefold()
 
 
 def _unknown_media(source: SourceFile, loc: tuple, name: str, own: list[str]) -> Diagnostic:

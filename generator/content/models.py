@@ -399,6 +399,17 @@ class TermNames(Strict):
     en: list[str] = []
 
 
+_QUOTES = re.compile("[\u201c\u201d\"\u2018\u2019'\u300c\u300d\u300a\u300b]")
+
+
+def fold_name(text: str) -> str:
+    """A term's name, or a reader's query, as the two are compared: quotation marks
+    (“”"" ‘’'' 「」《》) removed, spaces collapsed, trimmed, lower case. The search box folds a
+    query the same way (assets/javascripts/search.js `normal`); `check` refuses two terms whose
+    names fold alike, since the box could not tell which definition to show."""
+    return re.sub(r"\s+", " ", _QUOTES.sub("", text)).strip().lower()
+
+
 class GlossaryTerm(Entry):
     """A word of the programme (人民坊, 一图三会…), defined in the words of the document that
     defines it. Pages link the term's first use to its definition; search shows the definition

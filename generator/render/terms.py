@@ -94,7 +94,6 @@ class TermLinker:
         pattern = self._pattern_for(html.casefold()) if self._spellings else None
         if pattern is None:
             return html, 0
-        self._href = href
         found: list[tuple[int, int, str]] = []  # (start, end, term id) of each term's first linkable use
         done: set[str] = set()
         stack: list[tuple[str, bool, bool, str | None]] = []  # open elements: (name, running, never, own term)
@@ -128,19 +127,19 @@ class TermLinker:
         out: list[str] = []
         position = 0
         for start, end, term_id in found:
-            out += [html[position:start], self._wrap(term_id, html[start:end])]
+            out += [html[position:start], self._wrap(term_id, html[start:end], href(term_id))]
             position = end
         out.append(html[position:])
         return "".join(out), len(found)
 
-    def _wrap(self, term_id: str, written: str) -> str:
+    def _wrap(self, term_id: str, written: str, href: str) -> str:
         term = self.terms[term_id]
         tip_id = f"sc-tip-{term_id}"
         more = Markup('<span class="sc-term__more">{}</span>').format(self.more) if self.more else ""
         # `written` is a piece of the page's own (escaped) text: kept as it is
         return str(Markup('<span class="sc-term"><a class="sc-term__link" href="{href}" aria-describedby="{tip}">{written}</a>'
                           '<span class="sc-term__tip" role="tooltip" id="{tip}" hidden>{text}{more}</span></span>').format(
-            href=self._href(term_id), tip=tip_id, written=Markup(written), text=term.tip, more=more))
+            href=href, tip=tip_id, written=Markup(written), text=term.tip, more=more))
 
 
 def _follow(tag: re.Match, stack: list) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .. import urls
 from ..collection import Collection
-from ..content.models import LANGS, Lang, Text
+from ..content.models import LANGS, Lang, Text, fold_name
 from ..render.markdown import render_markdown
 
 # Page parts that are not text about the page: map boxes (their loading notes), scripts, the case
@@ -181,13 +181,8 @@ def unpair(text: str) -> str:
     return _PAIR_TOKEN.sub(lambda m: (" " if m.group(1) else "") + m.group(2) + (" " if m.group(3) else ""), text)
 
 
-_QUOTES = re.compile("[\u201c\u201d\"\u2018\u2019'\u300c\u300d\u300a\u300b]")
-
-
-def normal_query(text: str) -> str:
-    """A query (or a glossary name) as the box compares it with the glossary's names: quotation
-    marks (“”"" ‘’'' 「」《》) removed, spaces collapsed, trimmed, lower case. search.js does the same."""
-    return re.sub(r"\s+", " ", _QUOTES.sub("", text)).strip().lower()
+# a query as the box compares it with the glossary's names (one rule, shared with `check`)
+normal_query = fold_name
 
 
 def query_pairs(word: str) -> str:
@@ -336,7 +331,7 @@ class RecordBuilder:
 
     @staticmethod
     def _glossary_url(term, lang: Lang) -> str:
-        return "/" + urls.page_url(urls.GLOSSARY, lang) + "#" + term.id
+        return "/" + urls.page_url(urls.glossary_term(term.id), lang)
 
     def _glossary(self, term, lang: Lang) -> Record:
         title = term.term.get(lang)
