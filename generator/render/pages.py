@@ -400,8 +400,7 @@ class PageRenderer:
         base = "" if current == glossary else urls.relative(glossary, current)
         html, linked = self._term_linker(lang).link(html, lambda term_id: f"{base}#{term_id}")
         if linked:
-            path, query = self.asset_versions.address("javascripts/terms.js")
-            html += f'<script src="{escape(urls.relative(path, current) + query)}" defer></script>'
+            html += f'<script src="{escape(self._asset_address("javascripts/terms.js", current))}" defer></script>'
         return html
 
     def _downloads_page(self, lang: Lang) -> PageJob:
@@ -509,6 +508,12 @@ class PageRenderer:
                 keys.append(None)
         return keys
 
+    def _asset_address(self, site_path: str, current: str) -> str:
+        """A static file's address from the page at `current`: a script under its hashed name, a
+        map's script with ?v=<hash of its content> (render/assets.py), so no cache serves an old copy."""
+        path, query = self.asset_versions.address(site_path)
+        return urls.relative(path, current) + query
+
     def _helpers(self, route: str, lang: Lang) -> dict[str, Callable]:
         strings, media = self.strings, self.media
         current = urls.page_url(route, lang)
@@ -520,10 +525,7 @@ class PageRenderer:
             return urls.relative(urls.page_url(target_route, lang), current)
 
         def asset(site_path: str) -> str:
-            """A static file's address from this page: a script under its hashed name, a map's
-            script with ?v=<hash of its content> (render/assets.py), so no cache serves an old copy."""
-            path, query = self.asset_versions.address(site_path)
-            return urls.relative(path, current) + query
+            return self._asset_address(site_path, current)
 
         def cited_sections(sections: list[str]) -> Markup:
             return cited_sections_html(sections, lang, strings)
