@@ -347,7 +347,7 @@ class PageRenderer:
             pages.append(self._page(
                 "exhibition.html", start, lang, exhibition.title.get(lang),
                 description=exhibition.subtitle.get(lang) if exhibition.subtitle else None, exhibition=exhibition,
-                stops=stops, cover=cover, cover_item=cover_item,
+                stops=stops, cover=cover, cover_item=cover_item, stop_image=stop_image(exhibition.id),
                 alt_cover=cover_item.alt.get(lang) if cover_item and cover_item.alt else "",
                 map=self._map(lambda: self.maps.places_map(exhibitions.located_entries(stops), start, lang))))
             for number, room in enumerate(exhibition.rooms, start=1):

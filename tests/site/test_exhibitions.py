@@ -37,9 +37,18 @@ def test_every_exhibition_page_builds_and_every_item_links_to_its_entry(sample_s
         stops = exhibitions.walk(sample_collection, exhibition)
         start = html(sample_site, urls.page_url(urls.exhibition(exhibition.id), lang))
         assert start.select_one("h1").get_text(strip=True) == exhibition.title.get(lang)
-        counts = [li.select_one(".sc-index__count").get_text() for li in start.select("ol.sc-rooms > li")]
+        rooms = start.select(".sc-exhibition-head ol.sc-room-cards > li")  # in the entrance, beside the cover
+        counts = [li.select_one(".sc-room-card__number").get_text() for li in rooms]
         assert len(counts) == len(exhibition.rooms)
         assert all(str(len(room.items)) in count for room, count in zip(exhibition.rooms, counts))
+        for number, (room, li) in enumerate(zip(exhibition.rooms, rooms), start=1):
+            assert li.select_one(".sc-room-card__title").get_text(strip=True) == room.title.get(lang)
+            assert resolve(urls.page_url(urls.exhibition(exhibition.id), lang), li.a["href"]) == urls.page_url(urls.exhibition_room(exhibition.id, number), lang)
+            # a room shows its first picture, or its number when none of its items has one
+            pictured = [s for s in stops if s.room_number == number and (s.kind == "media" or getattr(s.entry, "media", None))]
+            assert bool(li.select_one("img")) == bool(pictured), (exhibition.id, number)
+            if not pictured:
+                assert li.select_one(".sc-room-card__image--none").get_text(strip=True) == str(number)
         located = exhibitions.located_entries(stops)
         assert bool(start.select(".sc-map")) == bool(located), "a map of the located items"
         assert page_file(sample_site, urls.page_url(urls.exhibition_guide(exhibition.id), lang)).is_file()
