@@ -24,6 +24,7 @@ from ..collection import ENTRY_KINDS, Collection
 from ..content.models import LANGS, Lang, PartialDate, SourceRef, Text
 from ..media import PublishedMedia
 from . import charts
+from .home import home_context
 from .assets import AssetVersions
 from .citations import cited_sections_html, group_citations
 from .markdown import render_markdown
@@ -250,10 +251,8 @@ class PageRenderer:
         index = browse.RelatedCases(c)
         related = {case.id: index.of(case) for case in c.cases.values()}  # the same in both languages
         for lang in LANGS:
-            home = c.pages.get("home")
-            pages.append(self._page("home.html", urls.HOME, lang, self.site_name(lang),
-                                    home=home, cases=c.cases_sorted()[:6], plan=(c.plans_sorted() or [None])[-1],
-                                    site_count=len(c.sites), hide=("toc",),
+            pages.append(self._page("home.html", urls.HOME, lang, self.site_name(lang), hide=("toc",),
+                                    **home_context(c, self.media, self.maps, self.strings, lang),
                                     map=self._map(lambda: self.maps.overview_map(urls.HOME, lang, filter=False, height="medium"))))
             pages.append(self._page("map.html", urls.MAP, lang, self.strings.get("nav_map", lang), hide=("toc",),
                                     places=self.maps.located() if self.maps else [],
