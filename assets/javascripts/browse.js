@@ -2,14 +2,21 @@
    (how many cases it would show given the other facets), sorting, and the state in the URL
    (?district=changning,xuhui&service=elderly-care&sort=title) so a filtered view can be shared
    and survives reload. The page renders every case; without this script it is the full list.
-   The rules live in generator/browse.py; this file only reads the data-* the page carries. */
+   The rules live in generator/browse.py; this file only reads the data-* the page carries.
+   Layout (browse.css): on a wide screen the form is a column beside the cards, open; on a narrower
+   one a disclosure above them, folded, its summary saying how many filters are ticked. */
 (function () {
   "use strict";
   var form = document.getElementById("sc-filters");
   var list = document.getElementById("sc-case-list");
   if (!form || !list) return;
   var empty = document.getElementById("sc-filters-empty");
-  var status = form.querySelector(".sc-filters__status");
+  var status = document.getElementById("sc-filters-status");
+  var browse = document.getElementById("sc-browse");
+  var panel = form.querySelector("details");
+  var active = form.querySelector(".sc-filters__active");
+  var activeCount = form.querySelector("[data-active-count]");
+  var wide = window.matchMedia("(min-width: 60em)");
   var sortSelect = form.elements.sort;
   var defaultSort = sortSelect.options[0].value;
   var cards = Array.prototype.slice.call(list.querySelectorAll(":scope > .sc-card"));
@@ -81,16 +88,23 @@
     var key = "data-order-" + sortSelect.value;
     cards.slice().sort(function (a, b) { return a.getAttribute(key) - b.getAttribute(key); })
       .forEach(function (card) { list.appendChild(card); });
+    var ticked = facets.reduce(function (n, f) { return n + sel[f.key].length; }, 0);
+    activeCount.textContent = ticked;
+    active.hidden = ticked === 0;
     status.textContent = form.getAttribute("data-status").replace("{shown}", shown).replace("{total}", cards.length);
     empty.hidden = shown > 0;
     if (updateURL) history.replaceState(history.state, "", toURL(sel));
   }
 
   form.hidden = false;
+  status.parentNode.hidden = false;
+  if (browse) browse.classList.add("sc-browse--js");
   fromURL();
-  // On a phone the panel starts folded unless the link already filters something.
-  var filtered = facets.some(function (f) { return f.inputs.some(function (i) { return i.checked; }); });
-  if (!filtered && window.matchMedia("(max-width: 44.9375em)").matches) form.querySelector("details").open = false;
+  // Open beside the cards on a wide screen; folded above them otherwise (the summary counts what
+  // is ticked, the status line says how many cases show), so the cards come first on a phone.
+  panel.open = wide.matches;
+  var follow = function () { panel.open = wide.matches; };
+  if (wide.addEventListener) wide.addEventListener("change", follow); else if (wide.addListener) wide.addListener(follow);
   apply(false);
   form.addEventListener("change", function () { apply(true); });
   form.addEventListener("submit", function (event) { event.preventDefault(); });
