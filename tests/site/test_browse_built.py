@@ -122,3 +122,36 @@ def test_related_cases_rank_the_same_district_and_more_shared_services_first(sam
     scores = [score(o) for o in related]
     assert scores == sorted(scores, reverse=True) and all(s > 0 for s in scores)
     assert browse.related_cases(collection, case, limit=1) == related[:1]
+
+
+def test_a_case_without_a_photo_gets_a_drawn_tile_and_its_site_a_numbered_one(tmp_path, sample_collection):
+    """No grey hole: a case with no photo shows its district on a drawn tile (CSS text from a data
+    attribute, hidden from screen readers, so the link's text stays the title); the competition
+    site it became falls back to its number."""
+    import re
+
+    from tests.helpers import build, copy_content
+
+    case_id, site_id = "changning-huayang-renminfang", "2024-04-huayang"
+    content = copy_content(tmp_path)
+    entry = content / "excellent" / f"{case_id}.yaml"
+    entry.write_text(re.sub(r"^media:\n(?:  .*\n)+", "", entry.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    site = tmp_path / "site"
+    result = build(content, site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    case = sample_collection.cases[case_id]
+    for lang in ("zh", "en"):
+        for route in (urls.CASES, urls.district("changning"), urls.HOME):
+            page = html(site, route, lang)
+            card = next((a.find_parent("li") for a in page.select(".sc-card__link") if a["href"].rstrip("/").endswith(case_id)), None)
+            if card is None:  # the home page shows the latest cases only
+                assert route == urls.HOME
+                continue
+            assert "sc-card--text" in card["class"] and card.select_one("img") is None
+            tile = card.select_one(".sc-card__fallback")
+            assert tile["aria-hidden"] == "true" and tile.get_text(strip=True) == ""
+            assert tile["data-mark"] == sample_collection.reference.districts[case.district].name(lang)
+            assert card.select_one(".sc-card__link").get_text(strip=True) == case.title.get(lang)
+        competition = html(site, urls.COMPETITION, lang)
+        tile = competition.select_one(f"li[data-site='{site_id}'] .sc-card__fallback--number")
+        assert tile is not None and tile["data-mark"] == f"{sample_collection.sites[site_id].number:02d}"
