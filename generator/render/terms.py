@@ -38,7 +38,7 @@ _NEVER = frozenset({"a", "h1", "h2", "h3", "h4", "h5", "h6", "button", "label", 
                     "dt", "th", "title", "template", "time", "abbr", "dfn", "cite", "noscript", "header", "footer"})
 # Our own blocks that are lists, labels or chrome rather than prose (by class name prefix).
 _NEVER_CLASS = re.compile(r'\bclass="[^"]*\b(?:sc-card|sc-chip|sc-kicker|sc-facts|sc-sources|sc-search|sc-map|sc-places'
-                          r'|sc-tile|sc-cards|sc-read-aloud|sc-filter|sc-exhibition-card|sc-lightbox|sc-term|sc-serve'
+                          r'|sc-home-way|sc-cards|sc-read-aloud|sc-filter|sc-exhibition-card|sc-lightbox|sc-term|sc-serve'
                           r'|sc-visit|sc-related|sc-shown-in|sc-home__tagline|md-)')
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
                    "track", "wbr"})
