@@ -8,6 +8,7 @@ loads it from the same folder, never from a CDN (Decap finds its chunks next to 
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 from pathlib import Path
@@ -34,6 +35,8 @@ INDEX_HTML = """<!doctype html>
 <body>
   <noscript>内容编辑需要启用 JavaScript · The content editor needs JavaScript.</noscript>
   <script src="{bundle}"></script>
+  <script>window.SHOWCASE_ROUTES = {routes};</script>
+  <script src="preview.js"></script>
 </body>
 </html>
 """
@@ -49,8 +52,21 @@ class EditorNotInstalled(FileNotFoundError):
                          f"the editor's files are missing ({where}): run `npm ci` in editor/")
 
 
+PREVIEW_SCRIPT = EDITOR_DIR / "preview.js"  # the preview pane: the entry's page on the live preview
+
+
+def preview_routes() -> dict[str, str]:
+    """Each collection's page address with `{id}` for the entry's id (generator/urls.py)."""
+    from .. import urls
+
+    return {"excellent": urls.case("{id}"), "competition": urls.site("{id}"), "exhibitions": urls.exhibition("{id}"),
+            "milestones": urls.RETROSPECTIVE + "#{id}", "glossary": urls.GLOSSARY + "#{id}", "pages": urls.page("{id}")}
+
+
 def index_html(bundle: str = BUNDLE) -> str:
-    return INDEX_HTML.format(title=html.escape(TITLE), bundle=html.escape(bundle, quote=True))
+    # the routes are the project's own constants; json.dumps plus escaping "<" keeps them inert in a <script>
+    routes = json.dumps(preview_routes(), ensure_ascii=False).replace("<", "\\u003c")
+    return INDEX_HTML.format(title=html.escape(TITLE), bundle=html.escape(bundle, quote=True), routes=routes)
 
 
 def bundle_files(bundle_dir: Path = BUNDLE_DIR) -> list[Path]:
@@ -72,6 +88,8 @@ def admin_files(dest_dir: Path, bundle_dir: Path = BUNDLE_DIR, **config_options:
                 or target.stat().st_mtime < source.stat().st_mtime:
             shutil.copy2(source, target)
         written.append(target)
+    shutil.copy2(PREVIEW_SCRIPT, dest_dir / PREVIEW_SCRIPT.name)
+    written.append(dest_dir / PREVIEW_SCRIPT.name)
     index = dest_dir / "index.html"
     index.write_text(index_html(), encoding="utf-8")
     written += [index, write_config(dest_dir, **config_options)]

@@ -414,12 +414,12 @@ def has_media(model: type, seen: frozenset = frozenset()) -> bool:
     return False
 
 
-def folder_collection(folder: str, model: type) -> dict[str, Any]:
+def folder_collection(folder: str, model: type, content_dir: str = CONTENT_DIR) -> dict[str, Any]:
     zh, en, one_zh, one_en = COLLECTION_LABELS[folder]
     title = title_field(model)
     collection: dict[str, Any] = {
         "name": folder, "label": bilingual(zh, en), "label_singular": bilingual(one_zh, one_en),
-        "folder": f"{CONTENT_DIR}/{folder}", "extension": "yaml", "format": "yaml", "create": True,
+        "folder": f"{content_dir}/{folder}", "extension": "yaml", "format": "yaml", "create": True,
         "identifier_field": "id", "slug": "{{slug}}",
         "summary": f"{{{{{title}.zh}}}} · {{{{id}}}}",
     }
@@ -427,17 +427,17 @@ def folder_collection(folder: str, model: type) -> dict[str, Any]:
         # uploads go into the entry's own folder (cases/excellent/<id>/) and the file stores the
         # bare file name: an absolute media_folder from the entry's id (known before the first
         # save, unlike its path) and an empty public_folder (Decap joins it with the file name)
-        collection["media_folder"] = f"/{CONTENT_DIR}/{folder}/{{{{slug}}}}"
+        collection["media_folder"] = f"/{content_dir}/{folder}/{{{{slug}}}}"
         collection["public_folder"] = ""
     collection["fields"] = model_fields(model, Context(SCAFFOLD_OF.get(folder), ()))
     return collection
 
 
-def documents_collection() -> dict[str, Any]:
+def documents_collection(content_dir: str = CONTENT_DIR) -> dict[str, Any]:
     zh, en, one_zh, one_en = COLLECTION_LABELS["documents"]
     return {
         "name": "documents", "label": bilingual(zh, en), "format": "yaml",
-        "files": [{"name": "documents", "label": bilingual(one_zh, one_en), "file": f"{CONTENT_DIR}/{DOCUMENTS_FILE}",
+        "files": [{"name": "documents", "label": bilingual(one_zh, one_en), "file": f"{content_dir}/{DOCUMENTS_FILE}",
                    "fields": model_fields(m.DocumentList, Context(None, ()))}],
     }
 
@@ -452,7 +452,7 @@ def gitea_backend(repo: str, base_url: str, app_id: str, branch: str = "main") -
 
 def build_config(local_backend: str | None = DEFAULT_LOCAL_BACKEND, backend: dict[str, Any] | None = None,
                  publish_mode: str = "simple", site_url: str | None = None,
-                 global_media_folder: str = f"{CONTENT_DIR}/_uploads") -> dict[str, Any]:
+                 global_media_folder: str | None = None, content_dir: str = CONTENT_DIR) -> dict[str, Any]:
     """The editor's configuration as a dict.
 
     `local_backend`: decap-server's API address (the editor uses it when opened on this
@@ -460,7 +460,9 @@ def build_config(local_backend: str | None = DEFAULT_LOCAL_BACKEND, backend: dic
     by default decap-server itself (Decap's `proxy` backend), so that nothing is ever sent to a
     hosted service. `publish_mode`: "simple", or "editorial_workflow" (draft → review → publish)
     for an office whose backend supports it. `global_media_folder`: where the Media page's
-    uploads go (entries' uploads go into their own folders; cases/_… is not read as content)."""
+    uploads go (entries' uploads go into their own folders; cases/_… is not read as content).
+    `content_dir`: the content folder's name in the repository (the project's content_dir)."""
+    global_media_folder = global_media_folder or f"{content_dir}/_uploads"
     if publish_mode not in ("simple", "editorial_workflow"):
         raise ValueError(f"publish_mode must be simple or editorial_workflow, not {publish_mode!r}")
     if backend is None:
@@ -474,10 +476,10 @@ def build_config(local_backend: str | None = DEFAULT_LOCAL_BACKEND, backend: dic
                   public_folder="", slug={"encoding": "ascii", "clean_accents": True})
     if site_url:
         config["site_url"] = config["display_url"] = site_url
-    collections = [folder_collection(folder, model) for folder, model in ENTRY_KINDS.items()]
+    collections = [folder_collection(folder, model, content_dir) for folder, model in ENTRY_KINDS.items()]
     order = list(COLLECTION_LABELS)
     collections.sort(key=lambda c: order.index(c["name"]) if c["name"] in order else len(order))
-    config["collections"] = [*collections, documents_collection()]
+    config["collections"] = [*collections, documents_collection(content_dir)]
     return config
 
 
