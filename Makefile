@@ -3,12 +3,17 @@
 #   make test    install what is needed (incl. Chromium and CJK fonts via apt) and run every test
 # and the one that refreshes the lock of Python packages that scripts/setup.sh installs from:
 #   make lock    after changing pyproject.toml (see below)
-.PHONY: serve build test bench clean lock
+.PHONY: serve edit build test bench clean lock
 export NO_MKDOCS_2_WARNING := 1
 
 serve:
 	scripts/setup.sh
 	.venv/bin/mkdocs serve -a 127.0.0.1:8000
+
+# the web editor (Decap CMS, in Chinese) and the live preview at http://127.0.0.1:8000/admin/ (editor/README.md)
+edit:
+	scripts/setup.sh --editor
+	.venv/bin/showcase edit
 
 build:
 	scripts/setup.sh

@@ -2,6 +2,8 @@
 # Prepare this checkout: a virtualenv in .venv with the project and its test tools.
 #   scripts/setup.sh              Python packages, plus Debian's Pango and CJK fonts (the PDF export)
 #   scripts/setup.sh --browser    also Debian's Chromium, poppler-utils and nginx-light, for the tests
+#                                 (and everything --editor installs: the tests drive the editor)
+#   scripts/setup.sh --editor     also Node.js and the web editor's npm packages (editor/), for `make edit`
 #   scripts/setup.sh --bench      also Debian's hugo, the reference of benchmarks/build_bench.py
 #   scripts/setup.sh --check-only print the system packages that would be installed, install nothing
 # Safe to run repeatedly: it only reinstalls when pyproject.toml or requirements/lock.txt changed,
@@ -19,14 +21,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_browser=0
+want_editor=0
 want_bench=0
 check_only=0
 for arg in "$@"; do
   case "$arg" in
-    --browser) want_browser=1 ;;
+    --browser) want_browser=1; want_editor=1 ;;
+    --editor) want_editor=1 ;;
     --bench) want_bench=1 ;;
     --check-only) check_only=1 ;;
-    *) echo "scripts/setup.sh: unknown option $arg (known: --browser, --bench, --check-only)" >&2; exit 2 ;;
+    *) echo "scripts/setup.sh: unknown option $arg (known: --browser, --editor, --bench, --check-only)" >&2; exit 2 ;;
   esac
 done
 
@@ -53,6 +57,9 @@ missing_packages() {
     [ -x /usr/bin/chromium ] || missing+=(chromium)
     command -v pdffonts >/dev/null || missing+=(poppler-utils)  # pdftotext/pdffonts/pdftoppm read exports back
     [ -x /usr/sbin/nginx ] || missing+=(nginx-light)  # the tests serve the built site with a real nginx
+  fi
+  if [ "$want_editor" = 1 ] || [ "$want_browser" = 1 ]; then
+    command -v npm >/dev/null || missing+=(nodejs npm)  # the editor (Decap CMS) and the browser tests' axe-core
   fi
   if [ "$want_bench" = 1 ]; then
     command -v hugo >/dev/null || missing+=(hugo)  # build_bench.py times Hugo on the same cases
@@ -92,25 +99,33 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ "$lock" -nt "$stamp
   touch "$stamp"
 fi
 
-# The browser tests' JavaScript tools (axe-core for the WCAG checks) come from the npm registry
-# through tests/browser/package-lock.json, never from a CDN at test time. `npm ci` runs only when
-# node_modules is missing or the lock changed since the last install (its checksum is kept in
-# node_modules); the checksum is read into a variable and compared, nothing is piped into grep.
-if [ "$want_browser" = 1 ]; then
-  node_dir=tests/browser
-  lock_stamp="$node_dir/node_modules/.showcase-lock.sha256"
+# npm packages come from the npm registry through a committed package-lock.json, never from a
+# CDN at run time: the browser tests' tools (axe-core for the WCAG checks) in tests/browser, the
+# web editor (Decap CMS and decap-server) in editor/. `npm ci` runs only when node_modules is
+# missing or the lock changed since the last install (its checksum is kept in node_modules; the
+# editor's own start, generator/editor/server.py, reads the same stamp); the checksum is read into
+# a variable and compared, nothing is piped into grep.
+npm_install() {
+  local node_dir="$1" what="$2"
+  local lock_stamp="$node_dir/node_modules/.showcase-lock.sha256"
+  local lock_sum installed_sum=""
   lock_sum="$(sha256sum "$node_dir/package-lock.json")"
   lock_sum="${lock_sum%% *}"
-  installed_sum=""
   [ -f "$lock_stamp" ] && installed_sum="$(cat "$lock_stamp")"
   if [ ! -d "$node_dir/node_modules" ] || [ "$installed_sum" != "$lock_sum" ]; then
     if ! command -v npm >/dev/null; then
-      echo "scripts/setup.sh: npm is missing; the browser tests need it to install axe-core from" >&2
-      echo "  $node_dir/package-lock.json. Install Node.js with npm (Debian: apt-get install nodejs npm), then run again." >&2
+      echo "scripts/setup.sh: npm is missing; $what needs it to install $node_dir/package-lock.json." >&2
+      echo "  Install Node.js with npm (Debian: apt-get install nodejs npm), then run again." >&2
       exit 1
     fi
-    echo "==> installing the browser tests' npm packages (npm ci in $node_dir)"
+    echo "==> installing $what's npm packages (npm ci in $node_dir)"
     (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error)
     printf '%s\n' "$lock_sum" > "$lock_stamp"
   fi
+}
+if [ "$want_browser" = 1 ]; then
+  npm_install tests/browser "the browser tests"
+fi
+if [ "$want_editor" = 1 ]; then
+  npm_install editor "the web editor"
 fi

@@ -67,15 +67,21 @@ def node_version(node: str | None = None) -> int:
 
 
 def install(editor_dir: Path = EDITOR_DIR, say=print) -> None:
-    """`npm ci` in editor/ when its packages are missing or older than the lock file."""
-    stamp = editor_dir / "node_modules" / ".package-lock.json"
-    lock = editor_dir / "package-lock.json"
-    if stamp.is_file() and stamp.stat().st_mtime >= lock.stat().st_mtime:
+    """`npm ci` in editor/ when its packages are missing or the lock changed since they were
+    installed: the checksum of package-lock.json kept in node_modules, the stamp scripts/setup.sh
+    reads and writes too."""
+    import hashlib
+
+    stamp = editor_dir / "node_modules" / ".showcase-lock.sha256"
+    wanted = hashlib.sha256((editor_dir / "package-lock.json").read_bytes()).hexdigest()
+    if stamp.is_file() and stamp.read_text().strip() == wanted:
         return
     say("正在安装编辑器（npm ci，第一次约需一分钟）… · installing the editor (npm ci, about a minute the first time)…")
-    result = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=editor_dir, capture_output=True, text=True)
+    result = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=editor_dir,
+                            capture_output=True, text=True)
     if result.returncode:
         raise EditorError("安装编辑器失败（npm ci） · installing the editor failed (npm ci):\n" + (result.stderr or result.stdout)[-2000:])
+    stamp.write_text(wanted + "\n")
 
 
 @dataclass
@@ -234,15 +240,25 @@ def start_decap_server(repo_dir: Path, port: int, mode: str = "fs") -> subproces
     env = {**os.environ, "PORT": str(port), "BIND_HOST": "127.0.0.1", "GIT_REPO_DIRECTORY": str(repo_dir),
            "MODE": mode, "LOG_LEVEL": "warn"}
     return subprocess.Popen([shutil.which("node") or "node", str(script)], env=env, cwd=repo_dir,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=None)  # its warnings and errors reach the terminal
 
 
 def start_preview(project, port: int) -> subprocess.Popen:
+    """`mkdocs serve` on a port of its own. Its messages (a content error, a rebuild) reach the
+    terminal, except the one giving that port: the address to open is this server's."""
     from ..cli.project import environment_for
 
     command = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "-f", str(project.config_file)]
-    return subprocess.Popen(command, env=environment_for(project), cwd=project.root,
-                            stdout=subprocess.DEVNULL, stderr=None)
+    process = subprocess.Popen(command, env=environment_for(project), cwd=project.root, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace")
+
+    def relay() -> None:
+        for line in process.stderr:
+            if f"127.0.0.1:{port}" not in line:
+                sys.stderr.write(line)
+
+    threading.Thread(target=relay, daemon=True).start()
+    return process
 
 
 def stop(*processes: subprocess.Popen | None) -> None:
