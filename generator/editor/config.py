@@ -332,6 +332,8 @@ def _by_shape(widget: dict[str, Any], shape: Shape, model: type, name: str, cont
         assert shape.model is not None
         widget.update(widget="object", collapsed=False,
                       fields=model_fields(shape.model, Context(context.scaffold, (*context.path, name))))
+        if not widget.get("required", True):
+            optional_inside(widget["fields"])
     elif shape.kind == "list" and shape.item is not None:
         item = shape.item
         widget["widget"] = "list"
@@ -355,6 +357,17 @@ def _by_shape(widget: dict[str, Any], shape: Shape, model: type, name: str, cont
     else:
         raise UnmappedField(model, name, f"a {shape.kind} has no widget")
     return widget
+
+
+def optional_inside(fields: list[dict[str, Any]]) -> None:
+    """Nothing is required inside an optional object: Decap checks an object's fields even when
+    the object is left empty, so a case without a location could not be saved because `lat` is
+    empty. What belongs together (lat with lon) is `check`'s to say, shown in the preview's
+    banner. A list's items keep their rules: an item exists only when the user adds one."""
+    for child in fields:
+        child["required"] = False
+        if child.get("widget") == "object":
+            optional_inside(child.get("fields", []))
 
 
 def relation_widget(kind: str) -> dict[str, Any]:

@@ -35,9 +35,11 @@ def collection(config: dict, name: str) -> dict:
     return next(c for c in config["collections"] if c["name"] == name)
 
 
-def coverage_problems(model: type, fields: list[dict], where: str = "") -> list[str]:
+def coverage_problems(model: type, fields: list[dict], where: str = "", inside_optional: bool = False) -> list[str]:
     """Every field of `model` (recursively) without a widget in `fields`, or with the wrong
-    `required`, or a vocabulary select whose options are not the vocabulary's keys."""
+    `required` (the model's; nothing inside an optional object, which the form could not leave
+    empty otherwise: config.optional_inside), or a vocabulary select whose options are not the
+    vocabulary's keys."""
     problems = []
     widgets = {f["name"]: f for f in fields}
     for name, info in model.model_fields.items():
@@ -46,8 +48,9 @@ def coverage_problems(model: type, fields: list[dict], where: str = "") -> list[
         if widget is None:
             problems.append(f"{path}: no widget")
             continue
-        if widget.get("required", True) != info.is_required():
-            problems.append(f"{path}: required is {widget.get('required', True)}, the model says {info.is_required()}")
+        expected = info.is_required() and not inside_optional
+        if widget.get("required", True) != expected:
+            problems.append(f"{path}: required is {widget.get('required', True)}, expected {expected}")
         shape, _ = shape_of(info.annotation, info.metadata, model, name)
         item = shape.item if shape.kind == "list" else shape
         if item is not None and item.kind == "vocabulary":
@@ -61,10 +64,12 @@ def coverage_problems(model: type, fields: list[dict], where: str = "") -> list[
             if set(sub) != {"zh", "en"}:
                 problems.append(f"{path}: a bilingual text needs zh and en")
             elif sub["en"].get("required", True) or sub["zh"].get("required", True) != (
-                    info.is_required() or shape.kind == "list"):
+                    (info.is_required() and not inside_optional) or shape.kind == "list"):
                 problems.append(f"{path}: zh/en required wrong")
         if item is not None and item.kind == "model" and item.model is not m.Text:
-            problems += coverage_problems(item.model, widget.get("fields", []), f"{path} → ")
+            # a list's items keep their rules (an item exists only when the user adds one)
+            optional = shape.kind != "list" and (inside_optional or not info.is_required())
+            problems += coverage_problems(item.model, widget.get("fields", []), f"{path} → ", optional)
         extra = set(widgets) - set(model.model_fields)
         if extra and not where and name == next(iter(model.model_fields)):
             problems.append(f"{model.__name__}: widgets for no field: {sorted(extra)}")
@@ -255,5 +260,8 @@ def test_admin_files_copies_the_bundle_and_its_chunks(tmp_path):
         (bundle / name).write_text(name)
     written = admin_files(tmp_path / "admin", bundle_dir=bundle)
     names = sorted(p.name for p in written)
-    assert names == ["103.decap-cms.js", "config.yml", "dd5d52671a5763720504.wasm", "decap-cms.js", "index.html"]
+    assert names == ["103.decap-cms.js", "config.yml", "dd5d52671a5763720504.wasm", "decap-cms.js", "index.html", "preview.js"]
+    # the preview pane's script, and each collection's page address for it
+    index = (tmp_path / "admin" / "index.html").read_text(encoding="utf-8")
+    assert '<script src="preview.js">' in index and '"excellent": "cases/{id}/"' in index
     assert yaml.safe_load((tmp_path / "admin" / "config.yml").read_text(encoding="utf-8"))["locale"] == "zh_Hans"
