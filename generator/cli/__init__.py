@@ -19,7 +19,7 @@ from .common import ZhHelpFormatter, lang_option
 
 
 def build_cli(lang: Lang) -> click.Group:
-    from . import check, export, new, publish, sheets, site, translate, vocabulary
+    from . import check, edit, export, new, publish, sheets, site, translate, vocabulary
 
     say = Say(lang)
 
@@ -38,7 +38,7 @@ def build_cli(lang: Lang) -> click.Group:
     def cli() -> None:
         pass
 
-    for module in (new, check, vocabulary, sheets, translate, export, site, publish):
+    for module in (new, check, vocabulary, sheets, translate, export, site, edit, publish):
         for command in module.commands(say):
             cli.add_command(command)
     return cli
