@@ -84,7 +84,12 @@ def load(path: Path) -> Any:
     """The file as the build reads it (load.neutralise: line breaks, raw control characters),
     with everything around the values kept for writing it back. A raw control character the
     build leaves out is left out of what is written back too."""
-    text, removed = neutralise(path.read_text(encoding="utf-8-sig"))
+    return loads(path.read_text(encoding="utf-8-sig"))
+
+
+def loads(text: str) -> Any:
+    """load() of a file's text."""
+    text, removed = neutralise(text.removeprefix("\ufeff"))
     document = _yaml().load(text)
     if removed:
         document = _drop_placeholders(document)
@@ -154,6 +159,27 @@ def plain(value: Any) -> Any:
             seq.fa.set_flow_style()  # short lists read best as [a, b]
         return seq
     return value
+
+
+def plain_data(node: Any) -> Any:
+    """A document's value as plain Python (dict, list, str, numbers, dates), for comparing."""
+    import datetime as dt
+
+    if isinstance(node, dict):
+        return {key: plain_data(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [plain_data(value) for value in node]
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, dt.datetime):  # ruamel's timestamp, for a date too
+        return node.date() if (node.hour, node.minute, node.second, node.microsecond) == (0, 0, 0, 0) and node.tzinfo is None else node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    return node
 
 
 def get(document: Any, loc: Loc) -> Any:
