@@ -45,6 +45,7 @@ class Shape:
     texts: set[tuple] = field(default_factory=set)
     keys: dict[tuple, set[str]] = field(default_factory=dict)
     strings: set[tuple] = field(default_factory=set)  # fields whose widget holds text (a name, an id, a date)
+    defaults: dict[tuple, Any] = field(default_factory=dict)  # the form's default values (the models' defaults)
 
 
 # widgets whose value is text (a select, a relation and an image store a key, an id, a file name)
@@ -65,6 +66,8 @@ def shape_of(fields: list[dict], prefix: tuple = (), shape: Shape | None = None)
 
 
 def _walk(widget: dict, path: tuple, shape: Shape) -> None:
+    if "default" in widget and widget["default"] not in ([], None, ""):
+        shape.defaults[path] = widget["default"]
     if widget.get("widget") in TEXT_WIDGETS:
         shape.strings.add(path)
         if widget.get("multiple"):
@@ -328,6 +331,32 @@ def _merge(node: Any, new: Any, path: tuple, shape: Shape, written: list) -> Any
     return _plain(new)
 
 
+def without_new_defaults(new: Any, old: Any, path: tuple, shape: Shape) -> Any:
+    """The form's values without what it fills in by itself for fields the file does not have:
+    a switch left at its default (`illustrative: false`, `placeholder: false`), and an object
+    holding nothing but defaults (a location's `approximate: false` and `datum: wgs84` in a case
+    without a location, which would then lack lat and lon). The build gives them anyway. A value
+    the file already holds is the file's to keep; a default chosen in a list (a photo's `kind:
+    photo`) is written, as the scaffolds write it."""
+    if isinstance(new, dict):
+        out = {}
+        for key, value in new.items():
+            here = _child(path, key)
+            had = isinstance(old, dict) and key in old
+            if not had and isinstance(value, bool) and here in shape.defaults and value is shape.defaults[here]:
+                continue
+            out[key] = without_new_defaults(value, old.get(key) if had else None, here, shape)
+        if path and old is None and out and all(
+                _child(path, k) in shape.defaults and same(shape.defaults[_child(path, k)], v, _child(path, k), shape)
+                for k, v in out.items()):
+            return {}
+        return out
+    if isinstance(new, list):
+        return [without_new_defaults(value, old[n] if isinstance(old, list) and n < len(old) else None, _child(path, n), shape)
+                for n, value in enumerate(new)]
+    return new
+
+
 def rewrite(raw: str, current: str | None, shape: Shape) -> str:
     """The text to write for what the form sent (`raw`, YAML) given the file's current text
     (None for a new file). Anything that is not a mapping of YAML is written as sent (the build's
@@ -338,13 +367,13 @@ def rewrite(raw: str, current: str | None, shape: Shape) -> str:
         return raw
     if not isinstance(data, dict):
         return raw
-    data = tidy(data) or {}
     document = None
     if current is not None:
         try:
             document = yamledit.loads(current)
         except Exception:  # noqa: BLE001 - a file the round trip cannot read: write the form's values
             document = None
+    data = tidy(without_new_defaults(data, yamledit.plain_data(document) if isinstance(document, dict) else None, (), shape)) or {}
     if not isinstance(document, dict):
         new = _plain(data)
         return _dumps(new, [(new, key) for key in new])

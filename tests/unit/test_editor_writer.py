@@ -628,3 +628,25 @@ def test_a_character_decaps_yaml_splits_at_a_folded_line_is_whole_again(tmp_path
     assert "\\\n" in raw and any("\ud800" <= c <= "\udfff" for c in raw)  # the split this is about
     for target in (TARGETS[0], TARGETS[12]):  # title.zh, an exhibition room's text
         check_hostile_save(tmp_path, target, value, "decap", decap)
+
+
+def test_a_new_case_gets_no_defaults_the_form_filled_in():
+    """The form fills in switches at their defaults and an untouched location's approximate and
+    datum; written, the case would say illustrative: false and have a location without lat and
+    lon, which check refuses. They are left out of a new file, and out of a file that lacks them;
+    a file that has them keeps them."""
+    shape = shape_of(fields_of("excellent"))
+    form = {"id": "xuhui-test", "illustrative": False, "title": {"zh": "测试", "en": ""}, "district": "xuhui",
+            "year": 2025, "types": ["renminfang"], "location": {"approximate": False, "datum": "wgs84"},
+            "summary": {"zh": "摘要。"}, "media": [{"file": "a.jpg", "kind": "photo", "placeholder": False}]}
+    out = rewrite(yaml.safe_dump(form, allow_unicode=True, sort_keys=False), None, shape)
+    data = yaml.safe_load(out)
+    assert "illustrative" not in data and "location" not in data, out
+    assert data["media"] == [{"file": "a.jpg", "kind": "photo"}]
+    # an existing file's illustrative: true and its location stay; an unchanged save changes nothing
+    form = form_of(NINGJULI, shape)
+    assert rewrite(yaml.safe_dump(form, allow_unicode=True, sort_keys=False), NINGJULI, shape) == NINGJULI
+    # a location with its point keeps the defaults the user may have set
+    form = {**form, "location": {"lat": 31.2, "lon": 121.4, "approximate": True, "datum": "wgs84"}}
+    out = yaml.safe_load(rewrite(yaml.safe_dump(form, allow_unicode=True, sort_keys=False), NINGJULI, shape))
+    assert out["location"]["lat"] == 31.2 and out["location"]["approximate"] is True
