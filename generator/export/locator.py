@@ -198,12 +198,18 @@ def _num(value: float) -> str:
 def _path(rings: list[tuple[Point, ...]], view: _View) -> str:
     """SVG path data in whole units (0.1 mm: finer than print resolution matters), repeated
     points dropped."""
+    return svg_path(rings, view.xy)
+
+
+def svg_path(rings, xy) -> str:
+    """SVG path data of closed rings, each point through `xy` (point -> x, y) and rounded to
+    whole units; a point repeating the one before is dropped, and a ring of fewer than three."""
     parts = []
     for ring in rings:
         coords: list[str] = []
         last = None
         for p in ring:
-            x, y = view.xy(p)
+            x, y = xy(p)
             here = f"{round(x)} {round(y)}"
             if here != last:
                 coords.append(here)

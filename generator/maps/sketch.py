@@ -40,19 +40,7 @@ def districts_svg(points: Iterable[tuple[str, float, float]], label: str, css_cl
 
     width = round((x1 - x0) / KM_PER_UNIT) + 2 * PAD
     height = round((y1 - y0) / KM_PER_UNIT) + 2 * PAD
-    rings = []
-    for _, ring, _ in locator._geometry(TOLERANCE_KM):
-        coords: list[str] = []
-        last = None
-        for p in ring:
-            here = "%d %d" % xy(p)
-            if here != last:
-                coords.append(here)
-                last = here
-        if len(coords) > 1 and coords[0] == coords[-1]:
-            coords.pop()
-        if len(coords) >= 3:
-            rings.append("M" + coords[0] + "L" + " ".join(coords[1:]) + "Z")
+    path = locator.svg_path([ring for _, ring, _ in locator._geometry(TOLERANCE_KM)], xy)
     dots: dict[str, list[str]] = {}
     seen = set()
     for kind, lat, lon in points:
@@ -63,7 +51,7 @@ def districts_svg(points: Iterable[tuple[str, float, float]], label: str, css_cl
         dots.setdefault(kind if kind in DOT else "excellent", []).append(f'<circle cx="{x}" cy="{y}" r="3.5"/>')
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="{escape(css_class)}" viewBox="0 0 {width} {height}" '
              f'width="{width}" height="{height}" role="img" aria-label="{escape(label)}" focusable="false">',
-             f'<path d="{"".join(rings)}" fill="{LAND}" stroke="{EDGE}" stroke-width="1" stroke-linejoin="round"/>']
+             f'<path d="{path}" fill="{LAND}" stroke="{EDGE}" stroke-width="1" stroke-linejoin="round"/>']
     for kind in ("competition", "excellent"):  # the cases on top
         if dots.get(kind):
             parts.append(f'<g fill="{DOT[kind]}" stroke="#fff" stroke-width="1.2">{"".join(dots[kind])}</g>')
