@@ -77,3 +77,10 @@ def located_entries(stops: list[Stop]) -> list[tuple[str, str]]:
 
 def cover_media(exhibition: Exhibition) -> Media | None:
     return next((m for m in exhibition.media if m.file == exhibition.cover), None) if exhibition.cover else None
+
+
+def published_cover(media, exhibition: Exhibition):
+    """(cover item, its published image) of an exhibition: (None, None) without a cover, and
+    (item, None) when the image was not published. `media` is a media.PublishedMedia."""
+    item = cover_media(exhibition)
+    return item, media.image("exhibitions", exhibition.id, item.file) if item and item.file else None

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from .. import urls
 from ..collection import Collection
 from ..content.models import Lang, SourceRef
-from ..exhibitions import cover_media
+from ..exhibitions import published_cover
 from ..media import PublishedMedia
 from ..maps.sketch import districts_svg
 
@@ -25,8 +25,7 @@ PLAN_FIGURES = (("projects", "figure_projects"), ("renminfang", "figure_renminfa
 
 def _exhibition_cover(media: PublishedMedia, exhibition):
     """(cover item, published image) of an exhibition, or None."""
-    item = cover_media(exhibition)
-    image = media.image("exhibitions", exhibition.id, item.file) if item and item.file else None
+    item, image = published_cover(media, exhibition)
     return (item, image) if image is not None else None
 
 

@@ -314,10 +314,7 @@ class PageRenderer:
         """The exhibitions index; per exhibition its start page, a page per room and the guide."""
         c, media = self.collection, self.media
         walks = self._walks()
-        covers = {}
-        for exhibition in c.exhibitions_sorted():
-            cover = exhibitions.cover_media(exhibition)
-            covers[exhibition.id] = (cover, media.image("exhibitions", exhibition.id, cover.file) if cover else None)
+        covers = {exhibition.id: exhibitions.published_cover(media, exhibition) for exhibition in c.exhibitions_sorted()}
 
         def stop_image(exhibition_id: str):
             def image_of(stop):
@@ -343,10 +340,14 @@ class PageRenderer:
             stops = walks[exhibition.id]
             start = urls.exhibition(exhibition.id)
             cover_item, cover = covers[exhibition.id]
+            image_of = stop_image(exhibition.id)
+            # each room's first picture, for its card on the start page (None: the room shows its number)
+            room_images = [next((image for s in stops if s.room_number == number and (image := image_of(s))), None)
+                           for number in range(1, len(exhibition.rooms) + 1)]
             pages.append(self._page(
                 "exhibition.html", start, lang, exhibition.title.get(lang),
                 description=exhibition.subtitle.get(lang) if exhibition.subtitle else None, exhibition=exhibition,
-                stops=stops, cover=cover, cover_item=cover_item, stop_image=stop_image(exhibition.id),
+                stops=stops, cover=cover, cover_item=cover_item, room_images=room_images,
                 alt_cover=cover_item.alt.get(lang) if cover_item and cover_item.alt else "",
                 map=self._map(lambda: self.maps.places_map(exhibitions.located_entries(stops), start, lang))))
             for number, room in enumerate(exhibition.rooms, start=1):
