@@ -156,8 +156,7 @@ class Sharing:
         if self.media is None:
             return None
         if isinstance(entry, Exhibition):
-            cover = exhibitions.cover_media(entry)
-            published = self.media.image("exhibitions", entry.id, cover.file) if cover and cover.file else None
+            cover, published = exhibitions.published_cover(self.media, entry)
             return (cover, published, "exhibitions") if published else None
         kind = "excellent" if isinstance(entry, Case) else "competition" if isinstance(entry, CompetitionSite) else None
         lead = self.media.lead(kind, entry) if kind else None  # as the page's lead picture
